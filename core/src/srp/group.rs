@@ -2,13 +2,14 @@
 //!
 //! Secret exponents go through [`Group::pow_g_secret`] (a fixed-base table for `g = 2`, scanned
 //! in full at every step so the access pattern does not depend on the exponent) or
-//! [`Group::pow_secret`] (crypto-bigint's constant-time windowed exponentiation, bounded by a
+//! [`Group::pow_secret`] (crypto-bigint's constant-time windowed exponentiation with almost
+//! Montgomery multiplication, bounded by a
 //! bit length that depends only on how the exponent was made, never on its value).
 
 use std::sync::OnceLock;
 
 use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
-use crypto_bigint::{Choice, CtAssign, Limb, NonZero, Odd, U3072, U6144, U8192};
+use crypto_bigint::{CtAssign, CtEq, Limb, NonZero, Odd, Word, U3072, U6144, U8192};
 use sha2::{Digest, Sha256};
 
 use super::encoding::{left_pad, minimal_twos_complement};
@@ -124,6 +125,16 @@ impl Group {
         field: &'static str,
         be_bytes: &[u8],
     ) -> Result<Big, SrpError> {
+        if let Ok(padded) = left_pad(field, be_bytes, N_BYTES) {
+            // Below 2^3072 < 2N: one subtraction reduces it (a public value, so a branch is fine).
+            let value = Big::from_be_slice(&padded);
+            let n = self.n.as_ref();
+            return Ok(if &value >= n {
+                value.wrapping_sub(n)
+            } else {
+                value
+            });
+        }
         let padded = left_pad(field, be_bytes, U6144::BYTES)?;
         let wide = U6144::from_be_slice(&padded);
         Ok(wide.rem(&self.n))
@@ -135,6 +146,11 @@ impl Group {
         field: &'static str,
         be_bytes: &[u8],
     ) -> Result<Big, SrpError> {
+        if be_bytes.len() < N_BYTES {
+            // Shorter than N - 1, so already reduced (the branch is on the length, not the value).
+            let padded = left_pad(field, be_bytes, N_BYTES)?;
+            return Ok(Big::from_be_slice(&padded));
+        }
         let padded = left_pad(field, be_bytes, U8192::BYTES)?;
         let wide = U8192::from_be_slice(&padded);
         Ok(wide.rem(&self.n_minus_1))
@@ -150,10 +166,10 @@ impl Group {
         for (i, row) in self.g_table.iter().enumerate() {
             let bit = i as u32 * WINDOW_BITS;
             let limb = limbs[(bit / Limb::BITS) as usize].0;
-            let window = ((limb >> (bit % Limb::BITS)) as u64) & (WINDOW_SIZE as u64 - 1);
+            let window: Word = (limb >> (bit % Limb::BITS)) & (WINDOW_SIZE as Word - 1);
             let mut chosen = self.one;
             for (j, entry) in row.iter().enumerate() {
-                chosen.ct_assign(entry, Choice::from_u64_eq(window, j as u64));
+                chosen.ct_assign(entry, (j as Word).ct_eq(&window));
             }
             acc = acc.mul(&chosen);
         }
@@ -162,7 +178,7 @@ impl Group {
 
     /// `base^e` for a secret `e` below `2^bits`. Constant time in `e` and `base` for a given `bits`.
     pub(crate) fn pow_secret(&self, base: &Mont, e: &Big, bits: u32) -> Mont {
-        base.pow_bounded_exp(e, bits.min(Big::BITS))
+        base.pow_amm_bounded_exp(e, bits.min(Big::BITS))
     }
 }
 

@@ -32,7 +32,11 @@ impl Verifier {
     /// A verifier for `password` with a random 16-byte salt.
     pub fn try_create(identity: &SrpIdentity, password: &str) -> Result<Verifier, SrpError> {
         let mut raw = [0u8; SALT_BYTES];
-        random_bytes(&mut raw)?;
+        // A leading zero byte would shorten the encoded salt; draw again so it is always
+        // 16 bytes (17 with the sign byte), as Cognito's clients send it.
+        while raw[0] == 0 {
+            random_bytes(&mut raw)?;
+        }
         let salt = minimal_twos_complement(&raw);
         let x = private_key(identity, password, &salt);
         let v = group().pow_g_secret(&x, TABLE_EXPONENT_BITS).retrieve();
