@@ -4,11 +4,33 @@
 //! user pool, written as pure Rust with no IO in the protocol logic, so that iOS, Android,
 //! Flutter and desktop apps all run the same code.
 //!
-//! Today this crate holds [`srp`], Cognito's variant of SRP-6a for both roles (the app and the
-//! server), used for password sign-in (`USER_SRP_AUTH`), remembered-device sign-in
-//! (`DEVICE_SRP_AUTH`) and `ConfirmDevice`.
+//! * [`srp`]: Cognito's variant of SRP-6a for both roles (the app and the server), used for
+//!   password sign-in (`USER_SRP_AUTH`), remembered-device sign-in (`DEVICE_SRP_AUTH`) and
+//!   `ConfirmDevice`.
+//! * [`signin`]: the sign-in state machine, pure `(state, event) → (state, effects)`.
+//! * [`api`]: the Cognito API behind the [`api::CognitoApi`] trait, and its HTTPS transport.
+//! * [`AuthClient`]: the facade apps call — sign-in, MFA, devices, session, account.
+//! * [`store`]: the [`SecretStore`] trait and the key scheme for tokens and device secrets.
+//! * [`AuthError`]: the one public error type.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod api;
+mod client;
+mod error;
+pub mod signin;
 pub mod srp;
+pub mod store;
+
+pub use client::{
+    default_device_name, AuthClient, AuthConfig, AuthDevice, AuthSession, AuthTokens, AuthUser,
+    Clock, DeviceOutcome, DeviceStatus, Endpoint, MfaPreference, MfaPreferences, SignInResult,
+    SignUpOptions, SignUpResult, SignUpStep, SystemClock, UserAttribute,
+};
+pub use error::{AuthError, CognitoException};
+pub use signin::{
+    AuthFactor, AuthFlow, CodeDeliveryDetails, ConfirmSignInOptions, DeliveryMedium, MfaType,
+    SignInNextStep, SignInOptions, TotpSetupDetails,
+};
+pub use store::{InMemoryStore, SecretStore, StoreError};

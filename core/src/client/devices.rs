@@ -1,0 +1,273 @@
+//! Remembered devices: tracking after sign-in (`ConfirmDevice`), remember / forget / fetch.
+//!
+//! Cognito's vocabulary: a device is **tracked** once `ConfirmDevice` registered its SRP
+//! verifier; a tracked device is **remembered** (it may skip MFA) or **not remembered**; a
+//! **forgotten** device is no longer tracked and its key and secret are deleted here too.
+
+use super::AuthClient;
+use crate::api::types::{
+    ConfirmDeviceRequest, ConfirmDeviceResponse, DeviceKeyRequest, DeviceSecretVerifierConfig,
+    DeviceType, Empty, ListDevicesRequest, ListDevicesResponse, NewDeviceMetadata,
+    UpdateDeviceStatusRequest,
+};
+use crate::error::AuthError;
+use crate::srp::DeviceSecret;
+use crate::store::{read_json, write_json, StoredDevice, StoredDeviceState};
+
+/// A device's standing with Cognito, as this client knows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeviceStatus {
+    /// Tracked and remembered: signing in here skips MFA when the pool allows it.
+    Remembered,
+    /// Tracked but not remembered: MFA is still asked.
+    NotRemembered,
+    /// Forgotten: no longer tracked; its key and secret are gone.
+    Forgotten,
+    /// Not tracked (the pool does not track devices, or tracking failed).
+    NotTracked,
+}
+
+/// What a sign-in did with this device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeviceOutcome {
+    /// Cognito now tracks this device.
+    Tracked {
+        /// The device key.
+        device_key: String,
+        /// Remembered (pool mode "Always") or not remembered (mode "User opt-in").
+        status: DeviceStatus,
+        /// The pool lets the user choose: ask them, then call
+        /// [`AuthClient::remember_device`] if they agree.
+        ask_user_to_remember: bool,
+    },
+    /// Cognito offered to track the device, but confirming it failed; the sign-in succeeded
+    /// anyway and the next sign-in will try again.
+    NotTracked {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// A device of the user, as [`AuthClient::fetch_devices`] lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuthDevice {
+    /// The device key.
+    pub id: String,
+    /// The name given at `ConfirmDevice`.
+    pub name: Option<String>,
+    /// Remembered or not (as Cognito reports it).
+    pub status: DeviceStatus,
+    /// Seconds since the epoch.
+    pub created_at: Option<f64>,
+    /// Seconds since the epoch.
+    pub last_authenticated_at: Option<f64>,
+    /// Seconds since the epoch.
+    pub last_modified_at: Option<f64>,
+    /// Whether this is the device this client runs on.
+    pub is_current_device: bool,
+}
+
+/// Devices listed per `ListDevices` page (Cognito's maximum).
+const DEVICES_PER_PAGE: u32 = 60;
+
+impl AuthClient {
+    /// Tracks a device Cognito has just issued: the secret is saved as *pending* before
+    /// `ConfirmDevice` is called, so it is never lost; a failure leaves the sign-in signed in.
+    pub(super) async fn track_new_device(
+        &self,
+        username: &str,
+        access_token: &str,
+        metadata: &NewDeviceMetadata,
+    ) -> Result<DeviceOutcome, AuthError> {
+        let secret = DeviceSecret::try_generate(&metadata.device_group_key, &metadata.device_key)?;
+        let mut record = StoredDevice {
+            device_key: metadata.device_key.clone(),
+            device_group_key: metadata.device_group_key.clone(),
+            device_secret: secret.secret().to_owned(),
+            state: StoredDeviceState::Pending,
+        };
+        write_json(self.store.as_ref(), &self.keys.device(username), &record)?;
+        let request = ConfirmDeviceRequest {
+            access_token: access_token.to_owned(),
+            device_key: metadata.device_key.clone(),
+            device_secret_verifier_config: DeviceSecretVerifierConfig {
+                password_verifier: secret.verifier_b64(),
+                salt: secret.salt_b64(),
+            },
+            device_name: self.config.device_name.clone(),
+        };
+        match self
+            .call::<_, ConfirmDeviceResponse>("ConfirmDevice", &request)
+            .await
+        {
+            Ok(response) => {
+                record.state = if response.user_confirmation_necessary {
+                    StoredDeviceState::NotRemembered
+                } else {
+                    StoredDeviceState::Remembered
+                };
+                write_json(self.store.as_ref(), &self.keys.device(username), &record)?;
+                tracing::info!(
+                    remembered = !response.user_confirmation_necessary,
+                    "device tracked"
+                );
+                Ok(DeviceOutcome::Tracked {
+                    device_key: record.device_key.clone(),
+                    status: status_of(record.state),
+                    ask_user_to_remember: response.user_confirmation_necessary,
+                })
+            }
+            Err(error) => {
+                tracing::warn!("ConfirmDevice failed; the device is not tracked");
+                self.store.delete(&self.keys.device(username))?;
+                Ok(DeviceOutcome::NotTracked {
+                    reason: error.to_string(),
+                })
+            }
+        }
+    }
+
+    /// Remembers this device, so that signing in here skips MFA (when the pool allows it).
+    pub async fn remember_device(&self) -> Result<(), AuthError> {
+        self.set_device_status(true).await
+    }
+
+    /// Marks this device as not remembered (still tracked): MFA is asked again.
+    pub async fn stop_remembering_device(&self) -> Result<(), AuthError> {
+        self.set_device_status(false).await
+    }
+
+    async fn set_device_status(&self, remembered: bool) -> Result<(), AuthError> {
+        let username = self.current_username()?.ok_or(AuthError::SignedOut)?;
+        let mut device = self.stored_device(&username)?.ok_or_else(|| {
+            AuthError::invalid_state("This device is not tracked by Cognito; sign in first on a pool that tracks devices.")
+        })?;
+        let request = UpdateDeviceStatusRequest {
+            access_token: self.access_token().await?,
+            device_key: device.device_key.clone(),
+            device_remembered_status: if remembered {
+                "remembered"
+            } else {
+                "not_remembered"
+            }
+            .into(),
+        };
+        self.call::<_, Empty>("UpdateDeviceStatus", &request)
+            .await?;
+        device.state = if remembered {
+            StoredDeviceState::Remembered
+        } else {
+            StoredDeviceState::NotRemembered
+        };
+        write_json(self.store.as_ref(), &self.keys.device(&username), &device)?;
+        tracing::info!(remembered, "device status updated");
+        Ok(())
+    }
+
+    /// Forgets a device. With `None`, this device: Cognito stops tracking it and its key and
+    /// secret are deleted here, so the next sign-in asks for MFA again.
+    pub async fn forget_device(&self, device_id: Option<&str>) -> Result<(), AuthError> {
+        let username = self.current_username()?.ok_or(AuthError::SignedOut)?;
+        let current = self.stored_device(&username)?;
+        let device_key = match (device_id, &current) {
+            (Some(id), _) => id.to_owned(),
+            (None, Some(device)) => device.device_key.clone(),
+            (None, None) => {
+                return Err(AuthError::invalid_state(
+                    "This device is not tracked, so there is nothing to forget.",
+                ))
+            }
+        };
+        let request = DeviceKeyRequest {
+            access_token: self.access_token().await?,
+            device_key: device_key.clone(),
+        };
+        self.call::<_, Empty>("ForgetDevice", &request).await?;
+        if current.is_some_and(|d| d.device_key == device_key) {
+            self.store.delete(&self.keys.device(&username))?;
+            tracing::info!("this device was forgotten");
+        }
+        Ok(())
+    }
+
+    /// The status of this device for the signed-in user.
+    pub fn current_device_status(&self) -> Result<DeviceStatus, AuthError> {
+        let Some(username) = self.current_username()? else {
+            return Ok(DeviceStatus::NotTracked);
+        };
+        Ok(match self.stored_device(&username)? {
+            Some(device) => status_of(device.state),
+            None => DeviceStatus::NotTracked,
+        })
+    }
+
+    /// Every device of the signed-in user (all pages), the current one marked.
+    pub async fn fetch_devices(&self) -> Result<Vec<AuthDevice>, AuthError> {
+        let username = self.current_username()?.ok_or(AuthError::SignedOut)?;
+        let current_key = self.stored_device(&username)?.map(|d| d.device_key.clone());
+        let access_token = self.access_token().await?;
+        let mut devices = Vec::new();
+        let mut pagination_token = None;
+        loop {
+            let request = ListDevicesRequest {
+                access_token: access_token.clone(),
+                limit: DEVICES_PER_PAGE,
+                pagination_token: pagination_token.take(),
+            };
+            let page: ListDevicesResponse = self.call("ListDevices", &request).await?;
+            devices.extend(
+                page.devices
+                    .into_iter()
+                    .map(|d| describe(d, current_key.as_deref())),
+            );
+            match page.pagination_token {
+                Some(token) if !token.is_empty() => pagination_token = Some(token),
+                _ => break,
+            }
+        }
+        Ok(devices)
+    }
+
+    pub(super) fn stored_device(&self, username: &str) -> Result<Option<StoredDevice>, AuthError> {
+        read_json(self.store.as_ref(), &self.keys.device(username))
+    }
+
+    /// Deletes the stored device of the user who typed `typed`.
+    pub(super) fn forget_local_device_of(&self, typed: &str) -> Result<(), AuthError> {
+        if let Some(canonical) = self.canonical_username(typed)? {
+            self.store.delete(&self.keys.device(&canonical))?;
+        }
+        Ok(())
+    }
+}
+
+fn status_of(state: StoredDeviceState) -> DeviceStatus {
+    match state {
+        StoredDeviceState::Remembered => DeviceStatus::Remembered,
+        StoredDeviceState::NotRemembered => DeviceStatus::NotRemembered,
+        StoredDeviceState::Pending => DeviceStatus::NotTracked,
+    }
+}
+
+fn describe(device: DeviceType, current_key: Option<&str>) -> AuthDevice {
+    let attribute = |name: &str| {
+        device
+            .device_attributes
+            .iter()
+            .find(|a| a.name == name)
+            .map(|a| a.value.clone())
+    };
+    let status = match attribute("dev:device_remembered_status").as_deref() {
+        Some("remembered") => DeviceStatus::Remembered,
+        _ => DeviceStatus::NotRemembered,
+    };
+    AuthDevice {
+        name: attribute("device_name"),
+        status,
+        created_at: device.device_create_date,
+        last_authenticated_at: device.device_last_authenticated_date,
+        last_modified_at: device.device_last_modified_date,
+        is_current_device: current_key == Some(device.device_key.as_str()),
+        id: device.device_key,
+    }
+}

@@ -1,0 +1,279 @@
+//! Runs the sign-in machine: feeds it events, makes the calls it asks for, and finishes a
+//! successful sign-in (tokens saved, device tracked).
+
+use zeroize::Zeroizing;
+
+use super::devices::DeviceOutcome;
+use super::AuthClient;
+use crate::api::types::AuthenticationResult;
+use crate::api::{parse_response, ApiError};
+use crate::error::AuthError;
+use crate::signin::{
+    step, ApiCall, ApiReply, ConfirmSignInOptions, DeviceCredentials, Effect, Env, Event,
+    SignInNextStep, SignInOptions, SignInState,
+};
+use crate::srp::{ClientEphemeral, SrpError};
+use crate::store::StoredDeviceState;
+
+/// The outcome of [`AuthClient::sign_in`] and [`AuthClient::confirm_sign_in`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInResult {
+    /// Whether the user is now signed in.
+    pub is_signed_in: bool,
+    /// What the app must do next ([`SignInNextStep::Done`] when signed in).
+    pub next_step: SignInNextStep,
+    /// What happened to this device (only when signed in and the pool tracks devices).
+    pub device: Option<DeviceOutcome>,
+}
+
+/// How a sign-in run ended.
+enum RunEnd {
+    Result(SignInResult),
+    DeviceRejected,
+}
+
+struct ClientEnv<'a> {
+    client: &'a AuthClient,
+}
+
+impl Env for ClientEnv<'_> {
+    fn now_unix(&self) -> u64 {
+        self.client.clock.now_unix()
+    }
+
+    fn new_ephemeral(&self) -> Result<ClientEphemeral, SrpError> {
+        ClientEphemeral::try_generate()
+    }
+}
+
+impl AuthClient {
+    /// Starts a sign-in. The result's `next_step` says what the app must do: often
+    /// [`SignInNextStep::Done`], or a code to ask for, answered with
+    /// [`AuthClient::confirm_sign_in`].
+    ///
+    /// `password` may be `None` for flows that start without one (custom auth, e-mail or SMS
+    /// one-time codes). The SRP, `PASSWORD_VERIFIER` and device steps are answered
+    /// automatically; a remembered device of this user skips MFA when the pool allows it.
+    pub async fn sign_in(
+        &self,
+        username: &str,
+        password: Option<&str>,
+        options: SignInOptions,
+    ) -> Result<SignInResult, AuthError> {
+        let mut state = self.sign_in_state.lock().await;
+        if matches!(*state, SignInState::Waiting { .. }) {
+            // Holding the lock means no run is in progress: a Waiting state was left by a run
+            // whose future was dropped. Start afresh.
+            *state = SignInState::Idle;
+        }
+        let device = self.device_for_sign_in(username)?;
+        let had_device = device.is_some();
+        let start = |device| Event::Start {
+            username: username.to_owned(),
+            password: password.map(|p| Zeroizing::new(p.to_owned())),
+            options: options.clone(),
+            device,
+        };
+        match self.run(&mut state, start(device)).await? {
+            RunEnd::Result(result) => Ok(result),
+            RunEnd::DeviceRejected if had_device => {
+                tracing::info!("Cognito no longer knows the stored device; signing in without it");
+                self.forget_local_device_of(username)?;
+                match self.run(&mut state, start(None)).await? {
+                    RunEnd::Result(result) => Ok(result),
+                    RunEnd::DeviceRejected => Err(AuthError::invalid_response(
+                        "Cognito rejected a device although none was sent",
+                    )),
+                }
+            }
+            RunEnd::DeviceRejected => Err(AuthError::invalid_response(
+                "Cognito rejected a device although none was sent",
+            )),
+        }
+    }
+
+    /// Answers the current next step: a code, an MFA type (`SMS`, `TOTP`, `EMAIL`), a new
+    /// password, an e-mail address, a custom challenge answer or a first factor.
+    ///
+    /// A wrong code leaves the sign-in at the same step, so the user can try again.
+    pub async fn confirm_sign_in(
+        &self,
+        value: &str,
+        options: ConfirmSignInOptions,
+    ) -> Result<SignInResult, AuthError> {
+        let mut state = self.sign_in_state.lock().await;
+        let event = Event::Answer {
+            value: Zeroizing::new(value.to_owned()),
+            options,
+        };
+        match self.run(&mut state, event).await? {
+            RunEnd::Result(result) => Ok(result),
+            RunEnd::DeviceRejected => {
+                if let Some(username) = state.username().map(str::to_owned) {
+                    self.forget_local_device_of(&username)?;
+                }
+                Err(AuthError::invalid_state(
+                    "Cognito no longer knows this device; it was forgotten locally. Sign in again.",
+                ))
+            }
+        }
+    }
+
+    /// The step the current sign-in waits for, if one is under way.
+    pub async fn pending_sign_in_step(&self) -> Option<SignInNextStep> {
+        self.sign_in_state.lock().await.next_step().cloned()
+    }
+
+    /// Abandons the sign-in under way, if any.
+    pub async fn cancel_sign_in(&self) {
+        let mut state = self.sign_in_state.lock().await;
+        let current = std::mem::replace(&mut *state, SignInState::Idle);
+        let env = ClientEnv { client: self };
+        // Cancelling when nothing is under way is not an error for the app.
+        *state = step(current, Event::Cancel, &self.machine, &env).state;
+    }
+
+    async fn run(&self, state: &mut SignInState, first: Event) -> Result<RunEnd, AuthError> {
+        let env = ClientEnv { client: self };
+        let mut event = first;
+        loop {
+            let current = std::mem::replace(state, SignInState::Idle);
+            let stepped = step(current, event, &self.machine, &env);
+            *state = stepped.state;
+            let mut next = None;
+            let mut end = None;
+            for effect in stepped.effects {
+                match effect {
+                    Effect::Call(call) => next = Some(self.execute(call).await),
+                    Effect::NextStep(next_step) => {
+                        end = Some(Ok(RunEnd::Result(SignInResult {
+                            is_signed_in: false,
+                            next_step,
+                            device: None,
+                        })))
+                    }
+                    Effect::SignedIn {
+                        typed_username,
+                        username,
+                        tokens,
+                        device_key,
+                    } => {
+                        end = Some(
+                            self.finish_sign_in(&typed_username, &username, tokens, device_key)
+                                .await
+                                .map(RunEnd::Result),
+                        )
+                    }
+                    Effect::Failed(error) | Effect::Rejected(error) => end = Some(Err(error)),
+                    Effect::DeviceRejected => end = Some(Ok(RunEnd::DeviceRejected)),
+                }
+            }
+            match (next, end) {
+                (Some(next_event), None) => event = next_event,
+                (None, Some(end)) => return end,
+                (None, None) => {
+                    return Err(AuthError::invalid_state(
+                        "the sign-in stopped without a result",
+                    ))
+                }
+                (Some(_), Some(end)) => return end,
+            }
+        }
+    }
+
+    async fn execute(&self, call: ApiCall) -> Event {
+        let (operation, body) = match &call {
+            ApiCall::InitiateAuth(r) => ("InitiateAuth", serde_json::to_value(r)),
+            ApiCall::RespondToAuthChallenge(r) => {
+                ("RespondToAuthChallenge", serde_json::to_value(r))
+            }
+            ApiCall::AssociateSoftwareToken(r) => {
+                ("AssociateSoftwareToken", serde_json::to_value(r))
+            }
+            ApiCall::VerifySoftwareToken(r) => ("VerifySoftwareToken", serde_json::to_value(r)),
+        };
+        let body = match body {
+            Ok(body) => body,
+            Err(e) => return Event::Failed(ApiError::InvalidResponse(e.to_string())),
+        };
+        tracing::debug!(operation, "sign-in call");
+        let value = match self.api.call(operation, body).await {
+            Ok(value) => value,
+            Err(error) => {
+                tracing::debug!(operation, code = ?error.code(), "sign-in call failed");
+                return Event::Failed(error);
+            }
+        };
+        let reply = match call {
+            ApiCall::InitiateAuth(_) | ApiCall::RespondToAuthChallenge(_) => {
+                parse_response(operation, value).map(ApiReply::Challenge)
+            }
+            ApiCall::AssociateSoftwareToken(_) => {
+                parse_response(operation, value).map(ApiReply::TokenAssociated)
+            }
+            ApiCall::VerifySoftwareToken(_) => {
+                parse_response(operation, value).map(ApiReply::TokenVerified)
+            }
+        };
+        match reply {
+            Ok(reply) => Event::Reply(reply),
+            Err(error) => Event::Failed(error),
+        }
+    }
+
+    /// The stored device of the user who typed `username`, if it is confirmed.
+    fn device_for_sign_in(&self, username: &str) -> Result<Option<DeviceCredentials>, AuthError> {
+        let Some(canonical) = self.canonical_username(username)? else {
+            return Ok(None);
+        };
+        Ok(self.stored_device(&canonical)?.and_then(|device| {
+            (device.state != StoredDeviceState::Pending).then(|| DeviceCredentials {
+                device_key: device.device_key.clone(),
+                device_group_key: device.device_group_key.clone(),
+                device_secret: Zeroizing::new(device.device_secret.clone()),
+            })
+        }))
+    }
+
+    async fn finish_sign_in(
+        &self,
+        typed_username: &str,
+        machine_username: &str,
+        tokens: AuthenticationResult,
+        _device_key_used: Option<String>,
+    ) -> Result<SignInResult, AuthError> {
+        let claims = super::jwt::claims(&tokens.access_token).unwrap_or_default();
+        let username = claims
+            .username
+            .clone()
+            .unwrap_or_else(|| machine_username.to_owned());
+        self.save_tokens(&username, &tokens, None)?;
+        self.remember_alias(typed_username, &username)?;
+        self.remember_alias(&username, &username)?;
+        tracing::info!("signed in");
+        let device = match &tokens.new_device_metadata {
+            Some(metadata) => Some(
+                self.track_new_device(&username, &tokens.access_token, metadata)
+                    .await?,
+            ),
+            None => None,
+        };
+        Ok(SignInResult {
+            is_signed_in: true,
+            next_step: SignInNextStep::Done,
+            device,
+        })
+    }
+
+    /// Records that `typed` (what the user entered) means `canonical`.
+    pub(super) fn remember_alias(&self, typed: &str, canonical: &str) -> Result<(), AuthError> {
+        self.store
+            .set(&self.keys.alias(typed), canonical)
+            .map_err(AuthError::from)
+    }
+
+    /// The canonical username for what the user typed, if this store has seen it.
+    pub(super) fn canonical_username(&self, typed: &str) -> Result<Option<String>, AuthError> {
+        Ok(self.store.get(&self.keys.alias(typed))?)
+    }
+}

@@ -1,0 +1,143 @@
+//! The states of a sign-in and what each one remembers.
+
+use zeroize::Zeroizing;
+
+use super::types::{AuthFactor, MfaType, SignInNextStep, TotpSetupDetails};
+use crate::api::types::Params;
+use crate::srp::ClientEphemeral;
+
+/// A tracked device's credentials, read from the secret store before the sign-in.
+#[derive(Clone)]
+pub(crate) struct DeviceCredentials {
+    pub device_key: String,
+    pub device_group_key: String,
+    pub device_secret: Zeroizing<String>,
+}
+
+impl std::fmt::Debug for DeviceCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeviceCredentials")
+            .field("device_key", &self.device_key)
+            .field("device_group_key", &self.device_group_key)
+            .field("device_secret", &"<redacted>")
+            .finish()
+    }
+}
+
+/// What a sign-in carries from step to step.
+pub(crate) struct FlowContext {
+    /// What the user typed (username or alias).
+    pub username: String,
+    /// Cognito's canonical username once known (`USER_ID_FOR_SRP` or the challenge's `USERNAME`).
+    pub canonical_username: Option<String>,
+    pub password: Option<Zeroizing<String>>,
+    pub device: Option<DeviceCredentials>,
+    pub client_metadata: Params,
+}
+
+impl FlowContext {
+    /// The name to send as `USERNAME` in challenge responses.
+    pub fn responding_username(&self) -> &str {
+        self.canonical_username.as_deref().unwrap_or(&self.username)
+    }
+}
+
+/// A challenge waiting for the user's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum UserChallenge {
+    SmsMfa,
+    Totp,
+    EmailOtp,
+    SmsOtp,
+    MfaSelection(Vec<MfaType>),
+    MfaSetupSelection(Vec<MfaType>),
+    TotpSetup(TotpSetupDetails),
+    EmailMfaSetup,
+    NewPassword,
+    Custom,
+    FirstFactorSelection(Vec<AuthFactor>),
+}
+
+/// Which Cognito answer the machine is waiting for.
+pub(crate) enum Awaiting {
+    /// `InitiateAuth`, or `SELECT_CHALLENGE` answered with `PASSWORD_SRP` (both may lead to
+    /// `PASSWORD_VERIFIER`, which needs the ephemeral).
+    Start { ephemeral: Option<ClientEphemeral> },
+    /// Our automatic answer to `PASSWORD_VERIFIER`.
+    PasswordVerifier,
+    /// Our automatic answer to `DEVICE_SRP_AUTH` (`DEVICE_PASSWORD_VERIFIER` comes next).
+    DeviceSrp { ephemeral: ClientEphemeral },
+    /// Our automatic answer to `DEVICE_PASSWORD_VERIFIER`.
+    DevicePasswordVerifier,
+    /// The answer to the user's response to `challenge`; on a wrong code the user may retry.
+    UserAnswer {
+        challenge: UserChallenge,
+        session: Option<String>,
+        next_step: SignInNextStep,
+    },
+    /// `AssociateSoftwareToken` with the sign-in session (TOTP setup inside sign-in).
+    AssociateToken,
+    /// `VerifySoftwareToken` with the sign-in session.
+    VerifyToken {
+        details: TotpSetupDetails,
+        session: Option<String>,
+        next_step: SignInNextStep,
+    },
+}
+
+/// The state of the sign-in machine.
+// One per client, moved rarely: boxing the large variants would buy nothing.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum SignInState {
+    /// No sign-in under way.
+    Idle,
+    /// A call to Cognito is in flight.
+    Waiting {
+        ctx: FlowContext,
+        awaiting: Awaiting,
+    },
+    /// The app must answer `next_step` with `confirm_sign_in`.
+    AwaitingUser {
+        ctx: FlowContext,
+        challenge: UserChallenge,
+        session: Option<String>,
+        next_step: SignInNextStep,
+    },
+}
+
+impl SignInState {
+    /// A short name for logs and errors (no secrets).
+    pub fn name(&self) -> &'static str {
+        match self {
+            SignInState::Idle => "Idle",
+            SignInState::Waiting { awaiting, .. } => match awaiting {
+                Awaiting::Start { .. } => "Waiting(InitiateAuth)",
+                Awaiting::PasswordVerifier => "Waiting(PASSWORD_VERIFIER)",
+                Awaiting::DeviceSrp { .. } => "Waiting(DEVICE_SRP_AUTH)",
+                Awaiting::DevicePasswordVerifier => "Waiting(DEVICE_PASSWORD_VERIFIER)",
+                Awaiting::UserAnswer { .. } => "Waiting(challenge answer)",
+                Awaiting::AssociateToken => "Waiting(AssociateSoftwareToken)",
+                Awaiting::VerifyToken { .. } => "Waiting(VerifySoftwareToken)",
+            },
+            SignInState::AwaitingUser { .. } => "AwaitingUser",
+        }
+    }
+
+    /// The next step the app is asked to answer, if any.
+    pub fn next_step(&self) -> Option<&SignInNextStep> {
+        match self {
+            SignInState::AwaitingUser { next_step, .. } => Some(next_step),
+            _ => None,
+        }
+    }
+
+    /// The username the sign-in was started with.
+    pub fn username(&self) -> Option<&str> {
+        match self {
+            SignInState::Idle => None,
+            SignInState::Waiting { ctx, .. } | SignInState::AwaitingUser { ctx, .. } => {
+                Some(&ctx.username)
+            }
+        }
+    }
+}
