@@ -1,0 +1,172 @@
+//! Test hooks under `/_emulator/`: outbox, clock, fault injection, health.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{Method, StatusCode};
+use axum::response::Response;
+use serde_json::{json, Value};
+
+use crate::ops::{find_username, App};
+use crate::protocol::{invalid_parameter, ApiError, Req};
+use crate::server::{error_response, exception, hook_body, json_response};
+use crate::state::Fault;
+
+fn ok(v: Value) -> Response {
+    json_response(StatusCode::OK, &v, "application/json")
+}
+
+pub async fn health() -> Response {
+    ok(json!({ "status": "ok" }))
+}
+
+pub async fn messages(
+    State(app): State<Arc<App>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let st = app.lock();
+    let pool_id = q.get("userPoolId");
+    let wanted = q.get("username");
+    let out: Vec<Value> = st
+        .outbox
+        .iter()
+        .filter(|m| pool_id.is_none_or(|p| *p == m.pool_id))
+        .filter(|m| {
+            let Some(name) = wanted else { return true };
+            if m.username == *name {
+                return true;
+            }
+            st.pools
+                .get(&m.pool_id)
+                .and_then(|p| find_username(p, name))
+                .is_some_and(|canonical| canonical == m.username)
+        })
+        .map(|m| {
+            json!({
+                "channel": m.channel,
+                "destination": m.destination,
+                "code": m.code,
+                "purpose": m.purpose,
+                "sentAt": m.sent_at,
+                "userPoolId": m.pool_id,
+                "username": m.username,
+            })
+        })
+        .collect();
+    ok(Value::Array(out))
+}
+
+fn clock_json(app: &App) -> Value {
+    let st = app.lock();
+    json!({ "now": st.now(), "offsetSeconds": st.clock_offset })
+}
+
+pub async fn clock_get(State(app): State<Arc<App>>) -> Response {
+    ok(clock_json(&app))
+}
+
+pub async fn clock_post(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    let result = (|| -> Result<i64, ApiError> {
+        let v = hook_body(&body)?;
+        let r = Req::new(&v)?;
+        r.opt_i64("advanceSeconds")?
+            .ok_or_else(|| invalid_parameter("advanceSeconds is required"))
+    })();
+    match result {
+        Ok(n) => {
+            {
+                let mut st = app.lock();
+                st.clock_offset = st.clock_offset.saturating_add(n);
+                app.persist(&st);
+            }
+            ok(clock_json(&app))
+        }
+        Err(e) => error_response(&e),
+    }
+}
+
+pub async fn faults(State(app): State<Arc<App>>, method: Method, body: Bytes) -> Response {
+    if method == Method::DELETE {
+        app.lock().faults.clear();
+        return ok(json!({ "faults": 0 }));
+    }
+    if method == Method::GET {
+        let st = app.lock();
+        let list: Vec<Value> = st
+            .faults
+            .iter()
+            .map(|(op, f)| json!({"operation": op, "error": f.error, "count": f.count, "delayMs": f.delay_ms}))
+            .collect();
+        return ok(Value::Array(list));
+    }
+    let result = (|| -> Result<(String, Fault), ApiError> {
+        let v = hook_body(&body)?;
+        let r = Req::new(&v)?;
+        let op = r.str("operation")?.to_owned();
+        let error = match r.opt_str("error")? {
+            None => None,
+            Some(e) => Some(
+                exception(e).ok_or_else(|| invalid_parameter(format!("Unknown exception {e}")))?,
+            ),
+        };
+        let count = r.opt_i64("count")?.unwrap_or(1).max(0) as u64;
+        let delay_ms = r.opt_i64("delayMs")?.unwrap_or(0).clamp(0, 60_000) as u64;
+        Ok((
+            op,
+            Fault {
+                error,
+                count,
+                delay_ms,
+            },
+        ))
+    })();
+    match result {
+        Ok((op, f)) => {
+            let mut st = app.lock();
+            if f.count == 0 {
+                st.faults.remove(&op);
+            } else {
+                st.faults.insert(op, f);
+            }
+            ok(json!({ "faults": st.faults.len() }))
+        }
+        Err(e) => error_response(&e),
+    }
+}
+
+/// Applies an injected fault to a call of `op`, if one is armed.
+pub(crate) async fn apply_fault(app: &App, op: &str) -> Result<(), ApiError> {
+    let fault = {
+        let mut st = app.lock();
+        match st.faults.get_mut(op) {
+            Some(f) if f.count > 0 => {
+                f.count -= 1;
+                let out = f.clone();
+                if f.count == 0 {
+                    st.faults.remove(op);
+                }
+                Some(out)
+            }
+            _ => None,
+        }
+    };
+    let Some(f) = fault else { return Ok(()) };
+    if f.delay_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(f.delay_ms)).await;
+    }
+    match f.error {
+        Some(kind) => Err(ApiError {
+            kind,
+            message: format!("Injected fault for {op}"),
+            status: if kind == "InternalErrorException" {
+                500
+            } else {
+                400
+            },
+        }),
+        None => Ok(()),
+    }
+}

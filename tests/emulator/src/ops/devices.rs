@@ -1,0 +1,231 @@
+//! Remembered devices: ConfirmDevice, UpdateDeviceStatus, List/Get/ForgetDevice and admin forms.
+
+use cognito_auth_core::srp::Verifier;
+use serde_json::{json, Value};
+
+use super::tokens::authorize;
+use super::{pool, pool_mut, user_ref, App};
+use crate::protocol::{invalid_parameter, resource_not_found, user_not_found, ApiResult, Req};
+use crate::state::{Device, State, User};
+
+fn device_json(d: &Device) -> Value {
+    let mut attrs = vec![json!({"Name": "device_status", "Value": "valid"})];
+    if let Some(n) = &d.name {
+        attrs.push(json!({"Name": "device_name", "Value": n}));
+    }
+    attrs.push(json!({
+        "Name": "dev:device_remembered_status",
+        "Value": if d.remembered { "remembered" } else { "not_remembered" },
+    }));
+    attrs.push(json!({"Name": "last_ip_used", "Value": "127.0.0.1"}));
+    json!({
+        "DeviceKey": d.key,
+        "DeviceAttributes": attrs,
+        "DeviceCreateDate": d.created,
+        "DeviceLastModifiedDate": d.modified,
+        "DeviceLastAuthenticatedDate": d.last_authenticated,
+    })
+}
+
+fn not_found() -> crate::protocol::ApiError {
+    resource_not_found("Device does not exist.")
+}
+
+fn confirmed<'a>(u: &'a User, key: &str) -> ApiResult<&'a Device> {
+    u.devices
+        .get(key)
+        .filter(|d| d.confirmed)
+        .ok_or_else(not_found)
+}
+
+fn list(u: &User, req: Req) -> ApiResult<Value> {
+    let limit = req.opt_i64("Limit")?.unwrap_or(60);
+    if !(0..=60).contains(&limit) {
+        return Err(invalid_parameter(
+            "1 validation error detected: Value at 'limit' failed to satisfy constraint: Member must have value less than or equal to 60",
+        ));
+    }
+    let limit = if limit == 0 { 60 } else { limit as usize };
+    let mut devices: Vec<&Device> = u.devices.values().filter(|d| d.confirmed).collect();
+    devices.sort_by(|a, b| (a.created, &a.key).cmp(&(b.created, &b.key)));
+    let start = match req.opt_str("PaginationToken")? {
+        None => 0,
+        Some(t) => devices
+            .iter()
+            .position(|d| d.key == t)
+            .ok_or_else(|| invalid_parameter("Invalid pagination token"))?,
+    };
+    let page: Vec<Value> = devices
+        .iter()
+        .skip(start)
+        .take(limit)
+        .map(|d| device_json(d))
+        .collect();
+    let mut out = json!({ "Devices": page });
+    if let (Some(next), Value::Object(m)) = (devices.get(start + limit), &mut out) {
+        m.insert("PaginationToken".into(), json!(next.key));
+    }
+    Ok(out)
+}
+
+/// The user an access token belongs to, mutable.
+fn token_user<'a>(app: &App, st: &'a mut State, token: &str) -> ApiResult<(&'a mut User, Value)> {
+    let (pool_id, username, claims) = authorize(app, st, token)?;
+    let u = pool_mut(st, &pool_id)?
+        .users
+        .get_mut(&username)
+        .ok_or_else(user_not_found)?;
+    Ok((u, claims))
+}
+
+pub fn confirm_device(app: &App, req: Req) -> ApiResult<Value> {
+    let token = req.str("AccessToken")?;
+    let key = req.str("DeviceKey")?;
+    let name = req.opt_str("DeviceName")?;
+    let cfg = req.opt_obj("DeviceSecretVerifierConfig")?.ok_or_else(|| {
+        invalid_parameter("Missing required parameter DeviceSecretVerifierConfig")
+    })?;
+    let verifier = Verifier::from_base64(cfg.str("Salt")?, cfg.str("PasswordVerifier")?)
+        .map_err(|e| invalid_parameter(e.to_string()))?;
+    let mut st = app.lock();
+    let now = st.now();
+    let (pool_id, _, _) = authorize(app, &st, token)?;
+    let prompt = pool(&st, &pool_id)?
+        .device_configuration
+        .as_ref()
+        .map(|d| d.device_only_remembered_on_user_prompt)
+        .ok_or_else(|| invalid_parameter("Device tracking is not enabled for this user pool"))?;
+    let (u, _) = token_user(app, &mut st, token)?;
+    let d = u.devices.get_mut(key).ok_or_else(not_found)?;
+    d.salt_hex = verifier.salt_hex();
+    d.verifier_hex = verifier.verifier_hex();
+    d.name = name.map(str::to_owned);
+    d.confirmed = true;
+    d.remembered = !prompt;
+    d.modified = now;
+    Ok(json!({ "UserConfirmationNecessary": prompt }))
+}
+
+fn parse_status(req: Req) -> ApiResult<bool> {
+    match req.opt_str("DeviceRememberedStatus")? {
+        Some("remembered") => Ok(true),
+        Some("not_remembered") | None => Ok(false),
+        Some(other) => Err(invalid_parameter(format!(
+            "Invalid DeviceRememberedStatus {other}"
+        ))),
+    }
+}
+
+pub fn update_device_status(app: &App, req: Req) -> ApiResult<Value> {
+    let token = req.str("AccessToken")?;
+    let key = req.str("DeviceKey")?;
+    let remembered = parse_status(req)?;
+    let mut st = app.lock();
+    let now = st.now();
+    let (u, _) = token_user(app, &mut st, token)?;
+    let d = u
+        .devices
+        .get_mut(key)
+        .filter(|d| d.confirmed)
+        .ok_or_else(not_found)?;
+    d.remembered = remembered;
+    d.modified = now;
+    Ok(json!({}))
+}
+
+pub fn list_devices(app: &App, req: Req) -> ApiResult<Value> {
+    let token = req.str("AccessToken")?;
+    let mut st = app.lock();
+    let (u, _) = token_user(app, &mut st, token)?;
+    list(u, req)
+}
+
+pub fn get_device(app: &App, req: Req) -> ApiResult<Value> {
+    let token = req.str("AccessToken")?;
+    let mut st = app.lock();
+    let (u, claims) = token_user(app, &mut st, token)?;
+    let key = match req.opt_str("DeviceKey")? {
+        Some(k) => k.to_owned(),
+        None => claims
+            .get("device_key")
+            .and_then(Value::as_str)
+            .ok_or_else(not_found)?
+            .to_owned(),
+    };
+    Ok(json!({ "Device": device_json(confirmed(u, &key)?) }))
+}
+
+fn forget(st: &mut State, pool_id: &str, username: &str, key: &str) -> ApiResult<()> {
+    let u = pool_mut(st, pool_id)?
+        .users
+        .get_mut(username)
+        .ok_or_else(user_not_found)?;
+    u.devices.remove(key).ok_or_else(not_found)?;
+    st.refresh_tokens
+        .retain(|_, r| r.device_key.as_deref() != Some(key));
+    Ok(())
+}
+
+pub fn forget_device(app: &App, req: Req) -> ApiResult<Value> {
+    let token = req.opt_str("AccessToken")?;
+    let mut st = app.lock();
+    let (pool_id, username, claims) = match token {
+        Some(t) => authorize(app, &st, t)?,
+        None => return Err(invalid_parameter("Missing required parameter AccessToken")),
+    };
+    let key = match req.opt_str("DeviceKey")? {
+        Some(k) => k.to_owned(),
+        None => claims
+            .get("device_key")
+            .and_then(Value::as_str)
+            .ok_or_else(not_found)?
+            .to_owned(),
+    };
+    forget(&mut st, &pool_id, &username, &key)?;
+    Ok(json!({}))
+}
+
+pub fn admin_list_devices(app: &App, req: Req) -> ApiResult<Value> {
+    let pool_id = req.str("UserPoolId")?;
+    let username = req.str("Username")?;
+    let st = app.lock();
+    let u = user_ref(pool(&st, pool_id)?, username)?;
+    list(u, req)
+}
+
+pub fn admin_get_device(app: &App, req: Req) -> ApiResult<Value> {
+    let pool_id = req.str("UserPoolId")?;
+    let username = req.str("Username")?;
+    let key = req.str("DeviceKey")?;
+    let st = app.lock();
+    let u = user_ref(pool(&st, pool_id)?, username)?;
+    Ok(json!({ "Device": device_json(confirmed(u, key)?) }))
+}
+
+pub fn admin_forget_device(app: &App, req: Req) -> ApiResult<Value> {
+    let pool_id = req.str("UserPoolId")?;
+    let username = req.str("Username")?;
+    let key = req.str("DeviceKey")?;
+    let mut st = app.lock();
+    let canonical = user_ref(pool(&st, pool_id)?, username)?.username.clone();
+    forget(&mut st, pool_id, &canonical, key)?;
+    Ok(json!({}))
+}
+
+pub fn admin_update_device_status(app: &App, req: Req) -> ApiResult<Value> {
+    let pool_id = req.str("UserPoolId")?;
+    let username = req.str("Username")?;
+    let key = req.str("DeviceKey")?;
+    let remembered = parse_status(req)?;
+    let mut st = app.lock();
+    let now = st.now();
+    let u = super::user_mut(pool_mut(&mut st, pool_id)?, username)?;
+    let d = u
+        .devices
+        .get_mut(key)
+        .filter(|d| d.confirmed)
+        .ok_or_else(not_found)?;
+    d.remembered = remembered;
+    d.modified = now;
+    Ok(json!({}))
+}

@@ -1,0 +1,246 @@
+//! Self-service sign-up, confirmation codes and forgotten passwords.
+
+use serde_json::{json, Value};
+
+use super::{
+    check_password_policy, check_secret_hash, client, code_delivery, delivery_target,
+    make_verifier, pool, pool_mut, send, user_mut, user_names, user_ref, App,
+};
+use crate::protocol::{invalid_parameter, not_authorized, ApiError, ApiResult, Req};
+use crate::state::{PendingCode, State, User, CONFIRM_CODE_TTL, FORGOT_CODE_TTL};
+use crate::util::random_code;
+
+/// Creates a code, stores it on the user and "sends" it. Returns CodeDeliveryDetails.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn issue_code(
+    st: &mut State,
+    pool_id: &str,
+    username: &str,
+    purpose: &str,
+    channel: &str,
+    attribute: &str,
+    destination: &str,
+    ttl: u64,
+) -> ApiResult<Value> {
+    let now = st.now();
+    let code = random_code();
+    let u = user_mut(pool_mut(st, pool_id)?, username)?;
+    u.codes
+        .retain(|c| !(c.purpose == purpose && c.attribute.as_deref() == Some(attribute)));
+    u.codes.push(PendingCode {
+        purpose: purpose.to_owned(),
+        attribute: Some(attribute.to_owned()),
+        code: code.clone(),
+        expires_at: now + ttl,
+    });
+    send(st, pool_id, username, channel, destination, &code, purpose);
+    Ok(code_delivery(channel, attribute, destination))
+}
+
+/// Checks and consumes a code of `purpose` (and `attribute` when given).
+pub(crate) fn take_code(
+    u: &mut User,
+    purpose: &str,
+    attribute: Option<&str>,
+    code: &str,
+    now: u64,
+) -> ApiResult<PendingCode> {
+    let idx = u
+        .codes
+        .iter()
+        .rposition(|c| {
+            c.purpose == purpose && (attribute.is_none() || c.attribute.as_deref() == attribute)
+        })
+        .ok_or_else(|| {
+            ApiError::new(
+                "CodeMismatchException",
+                "Invalid verification code provided, please try again.",
+            )
+        })?;
+    let pending = &u.codes[idx];
+    if !crate::util::ct_eq(&pending.code, code.trim()) {
+        return Err(ApiError::new(
+            "CodeMismatchException",
+            "Invalid verification code provided, please try again.",
+        ));
+    }
+    if pending.expires_at <= now {
+        return Err(crate::protocol::expired_code());
+    }
+    Ok(u.codes.remove(idx))
+}
+
+/// Resolves the client's pool and checks the SecretHash over the name typed.
+fn client_pool(
+    st: &State,
+    client_id: &str,
+    username: &str,
+    secret_hash: Option<&str>,
+) -> ApiResult<String> {
+    let c = client(st, client_id)?;
+    let p = pool(st, &c.pool_id)?;
+    let mut names = vec![username.to_owned()];
+    if let Ok(u) = user_ref(p, username) {
+        names.extend(user_names(u));
+    }
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    check_secret_hash(c, secret_hash, &refs)?;
+    Ok(c.pool_id.clone())
+}
+
+pub fn sign_up(app: &App, req: Req) -> ApiResult<Value> {
+    let client_id = req.str("ClientId")?;
+    let username = req.str("Username")?;
+    let password = req.str("Password")?;
+    let attrs = req.attributes("UserAttributes")?;
+    let secret_hash = req.opt_str("SecretHash")?;
+    let (pool_id, mut user) = {
+        let st = app.lock();
+        let pool_id = client_pool(&st, client_id, username, secret_hash)?;
+        let p = pool(&st, &pool_id)?;
+        check_password_policy(p, password)?;
+        (
+            pool_id,
+            super::admin::new_user(p, username, &attrs, st.now())?,
+        )
+    };
+    let (salt, verifier) = make_verifier(&pool_id, &user.username, password);
+    user.salt_hex = salt;
+    user.verifier_hex = verifier;
+    let mut st = app.lock();
+    let p = pool_mut(&mut st, &pool_id)?;
+    if p.users.contains_key(&user.username) || super::find_username(p, username).is_some() {
+        return Err(ApiError::new(
+            "UsernameExistsException",
+            "User already exists",
+        ));
+    }
+    let target = delivery_target(p, &user);
+    let (canonical, sub) = (user.username.clone(), user.sub.clone());
+    p.users.insert(canonical.clone(), user);
+    let mut out = json!({ "UserConfirmed": false, "UserSub": sub });
+    if let Some((channel, attr, dest)) = target {
+        let details = issue_code(
+            &mut st,
+            &pool_id,
+            &canonical,
+            "SIGN_UP",
+            channel,
+            attr,
+            &dest,
+            CONFIRM_CODE_TTL,
+        )?;
+        if let Value::Object(m) = &mut out {
+            m.insert("CodeDeliveryDetails".into(), details);
+        }
+    }
+    Ok(out)
+}
+
+pub fn confirm_sign_up(app: &App, req: Req) -> ApiResult<Value> {
+    let client_id = req.str("ClientId")?;
+    let username = req.str("Username")?;
+    let code = req.str("ConfirmationCode")?;
+    let secret_hash = req.opt_str("SecretHash")?;
+    let mut st = app.lock();
+    let now = st.now();
+    let pool_id = client_pool(&st, client_id, username, secret_hash)?;
+    let u = user_mut(pool_mut(&mut st, &pool_id)?, username)?;
+    if u.status != "UNCONFIRMED" {
+        return Err(not_authorized(format!(
+            "User cannot be confirmed. Current status is {}",
+            u.status
+        )));
+    }
+    let pending = take_code(u, "SIGN_UP", None, code, now)?;
+    u.status = "CONFIRMED".into();
+    if let Some(attr) = pending.attribute {
+        u.attributes
+            .insert(format!("{attr}_verified"), "true".into());
+    }
+    u.modified = now;
+    Ok(json!({}))
+}
+
+pub fn resend_confirmation_code(app: &App, req: Req) -> ApiResult<Value> {
+    let client_id = req.str("ClientId")?;
+    let username = req.str("Username")?;
+    let secret_hash = req.opt_str("SecretHash")?;
+    let mut st = app.lock();
+    let pool_id = client_pool(&st, client_id, username, secret_hash)?;
+    let p = pool(&st, &pool_id)?;
+    let u = user_ref(p, username)?;
+    if u.status != "UNCONFIRMED" {
+        return Err(invalid_parameter("User is already confirmed."));
+    }
+    let (channel, attr, dest) = delivery_target(p, u).ok_or_else(|| {
+        invalid_parameter("User has no email or phone_number to deliver a code to")
+    })?;
+    let canonical = u.username.clone();
+    let details = issue_code(
+        &mut st,
+        &pool_id,
+        &canonical,
+        "SIGN_UP",
+        channel,
+        attr,
+        &dest,
+        CONFIRM_CODE_TTL,
+    )?;
+    Ok(json!({ "CodeDeliveryDetails": details }))
+}
+
+pub fn forgot_password(app: &App, req: Req) -> ApiResult<Value> {
+    let client_id = req.str("ClientId")?;
+    let username = req.str("Username")?;
+    let secret_hash = req.opt_str("SecretHash")?;
+    let mut st = app.lock();
+    let pool_id = client_pool(&st, client_id, username, secret_hash)?;
+    let p = pool(&st, &pool_id)?;
+    let u = user_ref(p, username)?;
+    let (channel, attr, dest) = delivery_target(p, u).ok_or_else(|| {
+        invalid_parameter(
+            "Cannot reset password for the user as there is no registered/verified email or phone_number",
+        )
+    })?;
+    let canonical = u.username.clone();
+    let details = issue_code(
+        &mut st,
+        &pool_id,
+        &canonical,
+        "FORGOT_PASSWORD",
+        channel,
+        attr,
+        &dest,
+        FORGOT_CODE_TTL,
+    )?;
+    Ok(json!({ "CodeDeliveryDetails": details }))
+}
+
+pub fn confirm_forgot_password(app: &App, req: Req) -> ApiResult<Value> {
+    let client_id = req.str("ClientId")?;
+    let username = req.str("Username")?;
+    let code = req.str("ConfirmationCode")?;
+    let password = req.str("Password")?;
+    let secret_hash = req.opt_str("SecretHash")?;
+    let (pool_id, canonical) = {
+        let mut st = app.lock();
+        let now = st.now();
+        let pool_id = client_pool(&st, client_id, username, secret_hash)?;
+        check_password_policy(pool(&st, &pool_id)?, password)?;
+        let u = user_mut(pool_mut(&mut st, &pool_id)?, username)?;
+        take_code(u, "FORGOT_PASSWORD", None, code, now)?;
+        (pool_id, u.username.clone())
+    };
+    let (salt, verifier) = make_verifier(&pool_id, &canonical, password);
+    let mut st = app.lock();
+    let now = st.now();
+    let u = user_mut(pool_mut(&mut st, &pool_id)?, &canonical)?;
+    u.salt_hex = salt;
+    u.verifier_hex = verifier;
+    if u.status == "RESET_REQUIRED" || u.status == "FORCE_CHANGE_PASSWORD" {
+        u.status = "CONFIRMED".into();
+    }
+    u.modified = now;
+    Ok(json!({}))
+}

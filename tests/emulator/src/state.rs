@@ -1,0 +1,339 @@
+//! The emulator's whole state (pools, clients, users, devices, sessions, tokens, outbox) and its
+//! persistence to a JSON file.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+/// Region used for ids and ARNs.
+pub const REGION: &str = "us-east-1";
+/// Lifetime of an auth session (`Session`).
+pub const SESSION_TTL: u64 = 180;
+/// Lifetime of an MFA code (SMS / e-mail).
+pub const MFA_CODE_TTL: u64 = 180;
+/// Lifetime of ID and access tokens.
+pub const TOKEN_TTL: u64 = 3600;
+/// Lifetime of refresh tokens.
+pub const REFRESH_TTL: u64 = 30 * 24 * 3600;
+/// Lifetime of sign-up / attribute verification codes.
+pub const CONFIRM_CODE_TTL: u64 = 24 * 3600;
+/// Lifetime of forgot-password codes.
+pub const FORGOT_CODE_TTL: u64 = 3600;
+
+/// Everything the emulator knows.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct State {
+    /// Seconds added to the system clock (moved by `POST /_emulator/clock`).
+    pub clock_offset: i64,
+    /// The RSA signing key, PKCS#8 DER in base64, so tokens survive a restart.
+    pub signing_key_pkcs8: Option<String>,
+    pub pools: BTreeMap<String, Pool>,
+    pub clients: BTreeMap<String, AppClient>,
+    pub sessions: HashMap<String, Session>,
+    pub refresh_tokens: HashMap<String, RefreshRecord>,
+    /// `origin_jti`s whose tokens were revoked (GlobalSignOut, RevokeToken).
+    pub revoked_origins: BTreeSet<String>,
+    pub outbox: Vec<Message>,
+    #[serde(skip)]
+    pub faults: HashMap<String, Fault>,
+}
+
+impl State {
+    /// The emulator clock in Unix seconds.
+    pub fn now(&self) -> u64 {
+        let sys = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
+        (sys + self.clock_offset).max(0) as u64
+    }
+
+    /// Drops expired sessions (called opportunistically).
+    pub fn purge(&mut self) {
+        let now = self.now();
+        self.sessions.retain(|_, s| s.expires_at + 60 > now);
+        self.refresh_tokens.retain(|_, r| r.expires_at > now);
+    }
+}
+
+/// A user pool.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Pool {
+    pub id: String,
+    pub name: String,
+    pub created: u64,
+    pub modified: u64,
+    /// `OFF`, `ON` or `OPTIONAL`.
+    pub mfa_configuration: String,
+    pub sms_mfa_enabled: bool,
+    pub totp_enabled: bool,
+    pub email_mfa_enabled: bool,
+    pub device_configuration: Option<DeviceConfiguration>,
+    pub password_policy: PasswordPolicy,
+    pub username_attributes: Vec<String>,
+    pub alias_attributes: Vec<String>,
+    pub auto_verified_attributes: Vec<String>,
+    /// Extra request fields echoed by DescribeUserPool.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub users: BTreeMap<String, User>,
+}
+
+/// `DeviceConfiguration` of a pool.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DeviceConfiguration {
+    pub challenge_required_on_new_device: bool,
+    pub device_only_remembered_on_user_prompt: bool,
+}
+
+/// `Policies.PasswordPolicy` of a pool.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PasswordPolicy {
+    pub minimum_length: i64,
+    pub require_uppercase: bool,
+    pub require_lowercase: bool,
+    pub require_numbers: bool,
+    pub require_symbols: bool,
+    pub temporary_password_validity_days: i64,
+}
+
+impl Default for PasswordPolicy {
+    fn default() -> Self {
+        PasswordPolicy {
+            minimum_length: 8,
+            require_uppercase: true,
+            require_lowercase: true,
+            require_numbers: true,
+            require_symbols: true,
+            temporary_password_validity_days: 7,
+        }
+    }
+}
+
+/// An app client.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AppClient {
+    pub id: String,
+    pub pool_id: String,
+    pub name: String,
+    pub secret: Option<String>,
+    pub explicit_auth_flows: Vec<String>,
+    pub created: u64,
+    pub modified: u64,
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AppClient {
+    /// Whether the client allows `flow` (`USER_SRP_AUTH`, ...), accepting legacy names.
+    pub fn allows(&self, flow: &str) -> bool {
+        let allow = format!("ALLOW_{flow}");
+        let legacy = match flow {
+            "USER_PASSWORD_AUTH" => "USER_PASSWORD_AUTH",
+            "CUSTOM_AUTH" => "CUSTOM_AUTH_FLOW_ONLY",
+            _ => "",
+        };
+        self.explicit_auth_flows
+            .iter()
+            .any(|f| *f == allow || (!legacy.is_empty() && f == legacy))
+    }
+}
+
+/// A user.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct User {
+    /// Canonical username (the sub when the pool signs in with e-mail / phone as username).
+    pub username: String,
+    pub sub: String,
+    pub attributes: BTreeMap<String, String>,
+    /// `UNCONFIRMED`, `CONFIRMED`, `FORCE_CHANGE_PASSWORD`, `RESET_REQUIRED`.
+    pub status: String,
+    pub enabled: bool,
+    pub created: u64,
+    pub modified: u64,
+    pub salt_hex: String,
+    pub verifier_hex: String,
+    pub sms_mfa_enabled: bool,
+    pub totp_mfa_enabled: bool,
+    pub email_mfa_enabled: bool,
+    /// `SMS_MFA`, `SOFTWARE_TOKEN_MFA` or `EMAIL_OTP`.
+    pub preferred_mfa: Option<String>,
+    pub totp_secret: Option<String>,
+    pub pending_totp_secret: Option<String>,
+    pub devices: BTreeMap<String, Device>,
+    pub codes: Vec<PendingCode>,
+    pub failed_attempts: u32,
+    /// origin_jti of every sign-in that is still live, revoked by GlobalSignOut.
+    pub origins: Vec<String>,
+}
+
+/// A one-time code waiting to be confirmed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PendingCode {
+    /// `SIGN_UP`, `FORGOT_PASSWORD`, `VERIFY_ATTRIBUTE`.
+    pub purpose: String,
+    pub attribute: Option<String>,
+    pub code: String,
+    pub expires_at: u64,
+}
+
+/// A tracked device of a user.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Device {
+    pub key: String,
+    pub group_key: String,
+    /// Set by ConfirmDevice; a device without a verifier is only "issued".
+    pub confirmed: bool,
+    pub salt_hex: String,
+    pub verifier_hex: String,
+    pub name: Option<String>,
+    pub remembered: bool,
+    pub created: u64,
+    pub modified: u64,
+    pub last_authenticated: u64,
+}
+
+/// A message the emulator "sent" (visible through `GET /_emulator/messages`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Message {
+    pub pool_id: String,
+    pub username: String,
+    pub channel: String,
+    pub destination: String,
+    pub code: String,
+    pub purpose: String,
+    pub sent_at: u64,
+}
+
+/// Where a sign-in stands across challenges.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AuthContext {
+    pub pool_id: String,
+    pub client_id: String,
+    pub username: String,
+    /// A valid, confirmed device key presented in this flow.
+    pub device_key: Option<String>,
+    /// The device was proven by DEVICE_PASSWORD_VERIFIER.
+    pub device_authenticated: bool,
+}
+
+/// What a session waits for.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum SessionStep {
+    PasswordVerifier {
+        b_hex: String,
+        secret_block: Vec<u8>,
+        srp_a: String,
+    },
+    NewPasswordRequired,
+    SelectMfaType,
+    Mfa {
+        challenge: String,
+        code: Option<String>,
+        code_expires: u64,
+    },
+    MfaSetup {
+        totp_verified: bool,
+    },
+    DeviceSrpAuth,
+    DevicePasswordVerifier {
+        device_key: String,
+        b_hex: String,
+        secret_block: Vec<u8>,
+        srp_a: String,
+    },
+}
+
+impl SessionStep {
+    /// The challenge name this step answers.
+    pub fn challenge_name(&self) -> &str {
+        match self {
+            SessionStep::PasswordVerifier { .. } => "PASSWORD_VERIFIER",
+            SessionStep::NewPasswordRequired => "NEW_PASSWORD_REQUIRED",
+            SessionStep::SelectMfaType => "SELECT_MFA_TYPE",
+            SessionStep::Mfa { challenge, .. } => challenge,
+            SessionStep::MfaSetup { .. } => "MFA_SETUP",
+            SessionStep::DeviceSrpAuth => "DEVICE_SRP_AUTH",
+            SessionStep::DevicePasswordVerifier { .. } => "DEVICE_PASSWORD_VERIFIER",
+        }
+    }
+}
+
+/// An auth session handed to the client as `Session`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Session {
+    pub ctx: AuthContext,
+    pub step: SessionStep,
+    pub expires_at: u64,
+    pub used: bool,
+    /// Wrong codes answered so far (a session survives a few typos).
+    #[serde(default)]
+    pub attempts: u32,
+}
+
+/// A live refresh token.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RefreshRecord {
+    pub pool_id: String,
+    pub client_id: String,
+    pub username: String,
+    pub device_key: Option<String>,
+    pub origin_jti: String,
+    pub auth_time: u64,
+    pub expires_at: u64,
+}
+
+/// An injected fault for the next `count` calls of an operation.
+#[derive(Debug, Clone, Default)]
+pub struct Fault {
+    pub error: Option<&'static str>,
+    pub count: u64,
+    pub delay_ms: u64,
+}
+
+/// Loads a state file; a missing file is an empty state.
+pub fn load(path: &Path) -> std::io::Result<State> {
+    match std::fs::read(path) {
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(State::default()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Writes the state atomically: temp file in the same directory, fsync, rename, fsync dir.
+pub fn save(path: &Path, state: &State) -> std::io::Result<()> {
+    let bytes = serde_json::to_vec(state)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+    let dir: PathBuf = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "state.json".to_owned());
+    let tmp = dir.join(format!(".{file_name}.tmp{}", std::process::id()));
+    {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(&bytes)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)?;
+    if let Ok(d) = std::fs::File::open(&dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
