@@ -717,6 +717,23 @@ fn device_steps_are_automatic_and_a_rejected_device_is_reported() {
     let Step { state, effects } = run(state, failed("ResourceNotFoundException"));
     assert_eq!(state.name(), "Idle");
     assert!(matches!(effects.as_slice(), [Effect::DeviceRejected]));
+    // A refused device secret is reported the same way; a refused password is not.
+    let device_verifier = || {
+        walk(vec![
+            start_event(AuthFlow::UserSrp, true),
+            challenge("PASSWORD_VERIFIER", SRP_CHALLENGE),
+            challenge("DEVICE_SRP_AUTH", &[("USERNAME", "7d4a6b1e-user")]),
+            challenge("DEVICE_PASSWORD_VERIFIER", SRP_CHALLENGE),
+        ])
+    };
+    let Step { effects, .. } = run(device_verifier(), failed("NotAuthorizedException"));
+    assert!(matches!(effects.as_slice(), [Effect::DeviceRejected]));
+    let password_verifier = walk(vec![
+        start_event(AuthFlow::UserSrp, true),
+        challenge("PASSWORD_VERIFIER", SRP_CHALLENGE),
+    ]);
+    let Step { effects, .. } = run(password_verifier, failed("NotAuthorizedException"));
+    assert!(matches!(effects.as_slice(), [Effect::Failed(_)]));
 
     // Without a stored device, DEVICE_SRP_AUTH cannot be answered.
     let state = walk(vec![
@@ -739,12 +756,20 @@ fn unconfirmed_and_reset_users_get_a_next_step() {
             SignInNextStep::ResetPassword,
         ),
     ] {
-        let Step { state, effects } = run(walk(vec![srp_start()]), failed(code));
-        assert_eq!(state.name(), "Idle");
-        assert!(
-            matches!(effects.as_slice(), [Effect::NextStep(s)] if *s == next),
-            "{code}"
-        );
+        for state in [
+            walk(vec![srp_start()]),
+            walk(vec![
+                srp_start(),
+                challenge("PASSWORD_VERIFIER", SRP_CHALLENGE),
+            ]),
+        ] {
+            let Step { state, effects } = run(state, failed(code));
+            assert_eq!(state.name(), "Idle");
+            assert!(
+                matches!(effects.as_slice(), [Effect::NextStep(s)] if *s == next),
+                "{code}"
+            );
+        }
     }
 }
 

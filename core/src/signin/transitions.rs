@@ -92,7 +92,8 @@ pub(crate) enum Effect {
     },
     /// The sign-in, or this answer, failed with this error.
     Failed(AuthError),
-    /// Cognito does not know the stored device: forget it locally and start again without it.
+    /// Cognito does not know the stored device, or refused its secret: forget it locally and
+    /// start again without it.
     DeviceRejected,
     /// The event does not fit the state, which is unchanged.
     Rejected(AuthError),
@@ -943,7 +944,15 @@ fn user_may_retry(error: &ApiError) -> bool {
 }
 
 fn on_failure(ctx: FlowContext, awaiting: Awaiting, error: ApiError) -> Step {
-    if error.code() == Some("ResourceNotFoundException") && ctx.device.is_some() {
+    // Cognito no longer knows the device, or its secret no longer matches (a corrupted or
+    // restored store): the device cannot be used, but the user must not be locked out.
+    let device_step = matches!(
+        awaiting,
+        Awaiting::DeviceSrp { .. } | Awaiting::DevicePasswordVerifier
+    );
+    let device_unusable = error.code() == Some("ResourceNotFoundException")
+        || (device_step && error.code() == Some("NotAuthorizedException"));
+    if device_unusable && ctx.device.is_some() {
         return Step::idle(Effect::DeviceRejected);
     }
     match awaiting {
@@ -973,10 +982,16 @@ fn on_failure(ctx: FlowContext, awaiting: Awaiting, error: ApiError) -> Step {
             },
             vec![Effect::Failed(error.into())],
         ),
-        Awaiting::Start { .. } if error.code() == Some("UserNotConfirmedException") => {
+        // Cognito reports these once the password is proven: on InitiateAuth for
+        // USER_PASSWORD_AUTH, on the PASSWORD_VERIFIER answer for SRP.
+        Awaiting::Start { .. } | Awaiting::PasswordVerifier
+            if error.code() == Some("UserNotConfirmedException") =>
+        {
             Step::idle(Effect::NextStep(SignInNextStep::ConfirmSignUp))
         }
-        Awaiting::Start { .. } if error.code() == Some("PasswordResetRequiredException") => {
+        Awaiting::Start { .. } | Awaiting::PasswordVerifier
+            if error.code() == Some("PasswordResetRequiredException") =>
+        {
             Step::idle(Effect::NextStep(SignInNextStep::ResetPassword))
         }
         _ => Step::failed(error.into()),

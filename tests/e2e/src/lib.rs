@@ -47,6 +47,8 @@ pub struct PoolSpec {
     pub device_replaces_mfa: bool,
     /// Users sign in with their e-mail (`UsernameAttributes = [email]`).
     pub email_as_username: bool,
+    /// `AutoVerifiedAttributes = [email]`: changing the e-mail sends a code.
+    pub auto_verify_email: bool,
     pub client_secret: bool,
 }
 
@@ -60,6 +62,7 @@ impl Default for PoolSpec {
             devices: DeviceMode::Off,
             device_replaces_mfa: true,
             email_as_username: false,
+            auto_verify_email: false,
             client_secret: false,
         }
     }
@@ -102,6 +105,8 @@ impl Emu {
         let mut body = json!({ "PoolName": "e2e", "MfaConfiguration": spec.mfa });
         if spec.email_as_username {
             body["UsernameAttributes"] = json!(["email"]);
+        }
+        if spec.email_as_username || spec.auto_verify_email {
             body["AutoVerifiedAttributes"] = json!(["email"]);
         }
         match spec.devices {

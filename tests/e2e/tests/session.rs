@@ -1,0 +1,274 @@
+//! Sessions (refresh, single flight, sign-out), account operations, username aliases, and
+//! the guarantee that secrets never reach the logs.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use cognito_auth_core::{
+    AuthError, CognitoException, ConfirmSignInOptions, SignInNextStep, SignInOptions,
+    SignUpOptions, SignUpStep,
+};
+use cognito_auth_e2e::{DeviceMode, Emu, PoolSpec, PASSWORD};
+
+#[tokio::test]
+async fn a_hundred_concurrent_session_fetches_share_one_refresh() {
+    let emu = Emu::start().await;
+    let pool = emu.pool(PoolSpec::default()).await;
+    emu.user(&pool, "olga", &[]).await;
+    let (client, api, _) = emu.new_client(&pool);
+    client
+        .sign_in("olga", Some(PASSWORD), SignInOptions::default())
+        .await
+        .unwrap();
+    let client = Arc::new(client);
+    let original = client
+        .fetch_auth_session(false)
+        .await
+        .unwrap()
+        .tokens
+        .unwrap()
+        .access_token;
+    emu.advance(3600).await;
+
+    let tasks: Vec<_> = (0..100)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.fetch_auth_session(false).await })
+        })
+        .collect();
+    let mut tokens = Vec::new();
+    for task in tasks {
+        let session = task.await.expect("task").expect("session");
+        tokens.push(session.tokens.expect("tokens").access_token);
+    }
+    assert_eq!(
+        api.count("GetTokensFromRefreshToken"),
+        1,
+        "exactly one refresh"
+    );
+    assert!(
+        tokens.iter().all(|t| *t == tokens[0]),
+        "every caller got the refreshed token"
+    );
+    assert_ne!(tokens[0], original);
+    // force_refresh refreshes even valid tokens.
+    client.fetch_auth_session(true).await.unwrap();
+    assert_eq!(api.count("GetTokensFromRefreshToken"), 2);
+}
+
+#[tokio::test]
+async fn sign_out_local_and_global() {
+    let emu = Emu::start().await;
+    let pool = emu.pool(PoolSpec::default()).await;
+    emu.user(&pool, "pete", &[]).await;
+    let (phone, _, _) = emu.new_client(&pool);
+    let (laptop, _, _) = emu.new_client(&pool);
+    phone
+        .sign_in("pete", Some(PASSWORD), SignInOptions::default())
+        .await
+        .unwrap();
+    laptop
+        .sign_in("pete", Some(PASSWORD), SignInOptions::default())
+        .await
+        .unwrap();
+
+    phone.sign_out(false).await.expect("local sign out");
+    assert!(!phone.fetch_auth_session(false).await.unwrap().is_signed_in);
+    assert!(matches!(
+        phone.get_current_user().await,
+        Err(AuthError::SignedOut)
+    ));
+    assert!(
+        laptop.fetch_auth_session(false).await.unwrap().is_signed_in,
+        "other devices stay signed in"
+    );
+
+    phone
+        .sign_in("pete", Some(PASSWORD), SignInOptions::default())
+        .await
+        .unwrap();
+    phone.sign_out(true).await.expect("global sign out");
+    // The laptop's tokens are revoked: its next refresh fails and it is signed out.
+    emu.advance(3600).await;
+    let refreshed = laptop.fetch_auth_session(false).await;
+    assert!(
+        matches!(refreshed, Err(AuthError::SignedOut)),
+        "{refreshed:?}"
+    );
+    assert!(!laptop.fetch_auth_session(false).await.unwrap().is_signed_in);
+}
+
+#[tokio::test]
+async fn sign_up_confirm_reset_and_change_password_attributes_and_delete() {
+    let emu = Emu::start().await;
+    let pool = emu
+        .pool(PoolSpec {
+            auto_verify_email: true,
+            ..Default::default()
+        })
+        .await;
+    let (client, _, _) = emu.new_client(&pool);
+    let mut options = SignUpOptions::default();
+    options
+        .user_attributes
+        .insert("email".into(), "quinn@example.com".into());
+    let signed_up = client
+        .sign_up("quinn", PASSWORD, options)
+        .await
+        .expect("sign up");
+    assert!(matches!(
+        signed_up.next_step,
+        SignUpStep::ConfirmSignUp { .. }
+    ));
+    let taken = client
+        .sign_up("quinn", PASSWORD, SignUpOptions::default())
+        .await;
+    assert!(matches!(
+        taken,
+        Err(AuthError::Service {
+            exception: CognitoException::UsernameExists,
+            ..
+        })
+    ));
+
+    let resent = client.resend_sign_up_code("quinn").await.expect("resend");
+    assert!(resent.is_some());
+    let wrong = client.confirm_sign_up("quinn", "000000").await;
+    let code = emu.last_code(&pool, "quinn").await;
+    if code != "000000" {
+        assert!(matches!(
+            wrong,
+            Err(AuthError::Service {
+                exception: CognitoException::CodeMismatch,
+                ..
+            })
+        ));
+    }
+    let confirmed = client
+        .confirm_sign_up("quinn", &code)
+        .await
+        .expect("confirm");
+    assert!(confirmed.is_sign_up_complete);
+
+    client
+        .reset_password("quinn")
+        .await
+        .expect("forgot password");
+    let code = emu.last_code(&pool, "quinn").await;
+    client
+        .confirm_reset_password("quinn", "Reset-Passw0rd!", &code)
+        .await
+        .expect("reset");
+    assert!(
+        client
+            .sign_in("quinn", Some("Reset-Passw0rd!"), SignInOptions::default())
+            .await
+            .unwrap()
+            .is_signed_in
+    );
+
+    client
+        .update_password("Reset-Passw0rd!", "Changed-Passw0rd!")
+        .await
+        .expect("change");
+    let attributes = client.fetch_user_attributes().await.expect("attributes");
+    assert!(attributes
+        .iter()
+        .any(|a| a.name == "email" && a.value == "quinn@example.com"));
+    let mut update = BTreeMap::new();
+    update.insert("email".to_string(), "quinn2@example.com".to_string());
+    update.insert("name".to_string(), "Quinn".to_string());
+    let deliveries = client
+        .update_user_attributes(&update)
+        .await
+        .expect("update");
+    assert_eq!(deliveries.len(), 1, "the new e-mail needs verifying");
+    let code = emu.last_code(&pool, "quinn").await;
+    client
+        .confirm_user_attribute("email", &code)
+        .await
+        .expect("verify");
+    client
+        .send_user_attribute_verification_code("email")
+        .await
+        .expect("resend verification");
+
+    client.sign_out(false).await.unwrap();
+    assert!(
+        client
+            .sign_in("quinn", Some("Changed-Passw0rd!"), SignInOptions::default())
+            .await
+            .unwrap()
+            .is_signed_in
+    );
+    client.delete_user().await.expect("delete");
+    assert!(!client.fetch_auth_session(false).await.unwrap().is_signed_in);
+    let gone = client
+        .sign_in("quinn", Some("Changed-Passw0rd!"), SignInOptions::default())
+        .await;
+    assert!(matches!(
+        gone,
+        Err(AuthError::Service {
+            exception: CognitoException::UserNotFound,
+            ..
+        })
+    ));
+}
+
+/// One storage rule: the canonical username, found from any alias the user types.
+#[tokio::test]
+async fn device_is_found_under_any_alias() {
+    let emu = Emu::start().await;
+    let pool = emu
+        .pool(PoolSpec {
+            mfa: "ON",
+            devices: DeviceMode::Always,
+            email_as_username: true,
+            ..Default::default()
+        })
+        .await;
+    emu.user(
+        &pool,
+        "rosa@example.com",
+        &[
+            ("email", "rosa@example.com"),
+            ("phone_number", "+15555550177"),
+        ],
+    )
+    .await;
+    let (client, _, store) = emu.new_client(&pool);
+
+    let first = client
+        .sign_in("rosa@example.com", Some(PASSWORD), SignInOptions::default())
+        .await
+        .unwrap();
+    assert!(matches!(
+        first.next_step,
+        SignInNextStep::ConfirmSignInWithSmsMfaCode { .. }
+    ));
+    let code = emu.last_code(&pool, "rosa@example.com").await;
+    client
+        .confirm_sign_in(&code, ConfirmSignInOptions::default())
+        .await
+        .unwrap();
+    let session = client.fetch_auth_session(false).await.unwrap();
+    let canonical = session.username.clone().unwrap();
+    assert_ne!(
+        canonical, "rosa@example.com",
+        "e-mail pools use the sub as the canonical username"
+    );
+    let keys = store.keys();
+    assert!(
+        keys.iter()
+            .any(|k| k.ends_with(&format!("user/{canonical}/device"))),
+        "{keys:?}"
+    );
+
+    // Typed differently (case), the alias still leads to the device: MFA is skipped.
+    client.sign_out(false).await.unwrap();
+    let again = client
+        .sign_in("Rosa@Example.com", Some(PASSWORD), SignInOptions::default())
+        .await;
+    let again = again.expect("sign in with another spelling");
+    assert!(again.is_signed_in, "{again:?}");
+}
