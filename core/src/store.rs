@@ -12,6 +12,7 @@
 //! | key (after the prefix) | value |
 //! | --- | --- |
 //! | `current-user` | the canonical username of the signed-in user |
+//! | `pending-sign-in` | a sign-in waiting for the user's answer (no password), to resume after a restart |
 //! | `alias/<typed>` | the canonical username |
 //! | `user/<canonical>/tokens` | [`StoredTokens`] as JSON |
 //! | `user/<canonical>/device` | [`StoredDevice`] as JSON |
@@ -153,6 +154,10 @@ impl Keys {
         Keys {
             prefix: format!("cognito-auth/{user_pool_id}/{client_id}/"),
         }
+    }
+
+    pub fn pending_sign_in(&self) -> String {
+        format!("{}pending-sign-in", self.prefix)
     }
 
     pub fn current_user(&self) -> String {

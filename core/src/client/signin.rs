@@ -10,10 +10,13 @@ use crate::api::{parse_response, ApiError};
 use crate::error::AuthError;
 use crate::signin::{
     step, ApiCall, ApiReply, ConfirmSignInOptions, DeviceCredentials, Effect, Env, Event,
-    SignInNextStep, SignInOptions, SignInState,
+    PendingSignIn, SignInNextStep, SignInOptions, SignInState,
 };
 use crate::srp::{ClientEphemeral, SrpError};
-use crate::store::StoredDeviceState;
+use crate::store::{read_json, write_json, StoredDeviceState};
+
+/// A saved sign-in older than this cannot have a live Cognito session (at most 15 minutes).
+const PENDING_SIGN_IN_LIFETIME_SECONDS: u64 = 15 * 60;
 
 /// The outcome of [`AuthClient::sign_in`] and [`AuthClient::confirm_sign_in`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +69,20 @@ impl AuthClient {
             // whose future was dropped. Start afresh.
             *state = SignInState::Idle;
         }
+        let result = self
+            .sign_in_locked(&mut state, username, password, options)
+            .await;
+        self.save_pending(&state)?;
+        result
+    }
+
+    async fn sign_in_locked(
+        &self,
+        state: &mut SignInState,
+        username: &str,
+        password: Option<&str>,
+        options: SignInOptions,
+    ) -> Result<SignInResult, AuthError> {
         let device = self.device_for_sign_in(username)?;
         let had_device = device.is_some();
         let start = |device| Event::Start {
@@ -74,12 +91,12 @@ impl AuthClient {
             options: options.clone(),
             device,
         };
-        match self.run(&mut state, start(device)).await? {
+        match self.run(state, start(device)).await? {
             RunEnd::Result(result) => Ok(result),
             RunEnd::DeviceRejected if had_device => {
                 tracing::info!("Cognito no longer knows the stored device; signing in without it");
                 self.forget_local_device_of(username)?;
-                match self.run(&mut state, start(None)).await? {
+                match self.run(state, start(None)).await? {
                     RunEnd::Result(result) => Ok(result),
                     RunEnd::DeviceRejected => Err(AuthError::invalid_response(
                         "Cognito rejected a device although none was sent",
@@ -102,11 +119,27 @@ impl AuthClient {
         options: ConfirmSignInOptions,
     ) -> Result<SignInResult, AuthError> {
         let mut state = self.sign_in_state.lock().await;
+        if matches!(*state, SignInState::Idle) {
+            if let Some(resumed) = self.load_pending()? {
+                tracing::info!("resuming a saved sign-in");
+                *state = resumed;
+            }
+        }
         let event = Event::Answer {
             value: Zeroizing::new(value.to_owned()),
             options,
         };
-        match self.run(&mut state, event).await? {
+        let result = self.confirm_locked(&mut state, event).await;
+        self.save_pending(&state)?;
+        result
+    }
+
+    async fn confirm_locked(
+        &self,
+        state: &mut SignInState,
+        event: Event,
+    ) -> Result<SignInResult, AuthError> {
+        match self.run(state, event).await? {
             RunEnd::Result(result) => Ok(result),
             RunEnd::DeviceRejected => {
                 if let Some(username) = state.username().map(str::to_owned) {
@@ -119,9 +152,14 @@ impl AuthClient {
         }
     }
 
-    /// The step the current sign-in waits for, if one is under way.
-    pub async fn pending_sign_in_step(&self) -> Option<SignInNextStep> {
-        self.sign_in_state.lock().await.next_step().cloned()
+    /// The step the current sign-in waits for, if one is under way (in this process, or saved
+    /// by an earlier one).
+    pub async fn pending_sign_in_step(&self) -> Result<Option<SignInNextStep>, AuthError> {
+        let state = self.sign_in_state.lock().await;
+        if let Some(step) = state.next_step() {
+            return Ok(Some(step.clone()));
+        }
+        Ok(self.load_pending()?.and_then(|s| s.next_step().cloned()))
     }
 
     /// Abandons the sign-in under way, if any.
@@ -131,6 +169,33 @@ impl AuthClient {
         let env = ClientEnv { client: self };
         // Cancelling when nothing is under way is not an error for the app.
         *state = step(current, Event::Cancel, &self.machine, &env).state;
+        if let Err(error) = self.store.delete(&self.keys.pending_sign_in()) {
+            tracing::warn!(%error, "could not delete the saved sign-in");
+        }
+    }
+
+    /// Saves a sign-in that waits for the user (so another process can resume it), or deletes
+    /// the saved one when none waits.
+    fn save_pending(&self, state: &SignInState) -> Result<(), AuthError> {
+        let key = self.keys.pending_sign_in();
+        match state.pending(self.clock.now_unix()) {
+            Some(pending) => write_json(self.store.as_ref(), &key, &pending),
+            None => self.store.delete(&key).map_err(AuthError::from),
+        }
+    }
+
+    /// A saved sign-in young enough for its Cognito session to be alive.
+    fn load_pending(&self) -> Result<Option<SignInState>, AuthError> {
+        let key = self.keys.pending_sign_in();
+        let Some(pending) = read_json::<PendingSignIn>(self.store.as_ref(), &key)? else {
+            return Ok(None);
+        };
+        if pending.saved_at + PENDING_SIGN_IN_LIFETIME_SECONDS < self.clock.now_unix() {
+            self.store.delete(&key)?;
+            return Ok(None);
+        }
+        let device = self.device_for_sign_in(&pending.username)?;
+        Ok(Some(SignInState::resume(pending, device)))
     }
 
     async fn run(&self, state: &mut SignInState, first: Event) -> Result<RunEnd, AuthError> {

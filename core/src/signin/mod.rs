@@ -14,7 +14,7 @@ mod types;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use state::{DeviceCredentials, SignInState};
+pub(crate) use state::{DeviceCredentials, PendingSignIn, SignInState};
 pub(crate) use transitions::{step, ApiCall, ApiReply, Effect, Env, Event, MachineConfig};
 pub use types::{
     AuthFactor, AuthFlow, CodeDeliveryDetails, ConfirmSignInOptions, DeliveryMedium, MfaType,

@@ -1,5 +1,6 @@
 //! The states of a sign-in and what each one remembers.
 
+use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use super::types::{AuthFactor, MfaType, SignInNextStep, TotpSetupDetails};
@@ -43,7 +44,7 @@ impl FlowContext {
 }
 
 /// A challenge waiting for the user's answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum UserChallenge {
     SmsMfa,
     Totp,
@@ -138,6 +139,60 @@ impl SignInState {
             SignInState::Waiting { ctx, .. } | SignInState::AwaitingUser { ctx, .. } => {
                 Some(&ctx.username)
             }
+        }
+    }
+}
+
+/// A sign-in waiting for the user, as saved between processes (an app killed while the user
+/// fetches a code resumes it). It holds no password: steps that need the password again
+/// (choosing the PASSWORD first factor) ask the app to sign in again.
+#[derive(Clone, Serialize, Deserialize)]
+pub(crate) struct PendingSignIn {
+    pub username: String,
+    pub canonical_username: Option<String>,
+    pub challenge: UserChallenge,
+    pub session: Option<String>,
+    pub next_step: SignInNextStep,
+    pub client_metadata: Params,
+    /// When it was saved (client clock), to drop it once no Cognito session can be alive.
+    pub saved_at: u64,
+}
+
+impl SignInState {
+    /// The state to save, when the sign-in waits for the user.
+    pub fn pending(&self, now: u64) -> Option<PendingSignIn> {
+        match self {
+            SignInState::AwaitingUser {
+                ctx,
+                challenge,
+                session,
+                next_step,
+            } => Some(PendingSignIn {
+                username: ctx.username.clone(),
+                canonical_username: ctx.canonical_username.clone(),
+                challenge: challenge.clone(),
+                session: session.clone(),
+                next_step: next_step.clone(),
+                client_metadata: ctx.client_metadata.clone(),
+                saved_at: now,
+            }),
+            _ => None,
+        }
+    }
+
+    /// Restores a saved sign-in, with the device read from the store again.
+    pub fn resume(pending: PendingSignIn, device: Option<DeviceCredentials>) -> SignInState {
+        SignInState::AwaitingUser {
+            ctx: FlowContext {
+                username: pending.username,
+                canonical_username: pending.canonical_username,
+                password: None,
+                device,
+                client_metadata: pending.client_metadata,
+            },
+            challenge: pending.challenge,
+            session: pending.session,
+            next_step: pending.next_step,
         }
     }
 }

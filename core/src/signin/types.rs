@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
+
 /// How the password (or other first factor) is proven.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum AuthFlow {
@@ -22,7 +24,7 @@ pub enum AuthFlow {
 }
 
 /// A first factor of `USER_AUTH`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum AuthFactor {
     /// The password, sent over TLS.
     Password,
@@ -58,7 +60,7 @@ impl AuthFactor {
 }
 
 /// A second factor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum MfaType {
     /// A code sent by SMS (`SMS_MFA`).
     Sms,
@@ -90,7 +92,7 @@ impl MfaType {
 }
 
 /// How a code was sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DeliveryMedium {
     /// By SMS.
     Sms,
@@ -101,7 +103,7 @@ pub enum DeliveryMedium {
 }
 
 /// Where a code was sent (the destination is masked by Cognito, e.g. `+*******1234`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CodeDeliveryDetails {
     /// The masked destination.
     pub destination: Option<String>,
@@ -131,7 +133,7 @@ impl CodeDeliveryDetails {
 }
 
 /// What an authenticator app needs to set up TOTP.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TotpSetupDetails {
     /// The base32 shared secret (show it, or encode [`TotpSetupDetails::setup_uri`] as a QR code).
     pub shared_secret: String,
@@ -174,7 +176,7 @@ fn percent_encode(text: &str) -> String {
 }
 
 /// What the app must do next in a sign-in (names as in the Amplify docs).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SignInNextStep {
     /// Ask for the code sent by SMS; answer with `confirm_sign_in(code)`.
     ConfirmSignInWithSmsMfaCode {

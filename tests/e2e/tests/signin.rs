@@ -131,7 +131,7 @@ async fn sms_mfa_wrong_code_then_right_code() {
         "{failed:?}"
     );
     assert_eq!(
-        client.pending_sign_in_step().await,
+        client.pending_sign_in_step().await.unwrap(),
         Some(result.next_step.clone())
     );
 
@@ -140,7 +140,7 @@ async fn sms_mfa_wrong_code_then_right_code() {
         .await
         .expect("code");
     assert!(done.is_signed_in);
-    assert_eq!(client.pending_sign_in_step().await, None);
+    assert_eq!(client.pending_sign_in_step().await.unwrap(), None);
 }
 
 #[tokio::test]
@@ -485,4 +485,62 @@ async fn unconfirmed_user_is_told_to_confirm_sign_up() {
         .expect("sign in");
     assert_eq!(result.next_step, SignInNextStep::ConfirmSignUp);
     assert!(!result.is_signed_in);
+}
+
+/// An app killed while the user fetches the code: a new client on the same store resumes.
+#[tokio::test]
+async fn a_sign_in_waiting_for_a_code_survives_a_restart() {
+    let emu = Emu::start().await;
+    let pool = emu
+        .pool(PoolSpec {
+            mfa: "ON",
+            ..Default::default()
+        })
+        .await;
+    emu.user(&pool, "lena", &[("phone_number", "+15555550155")])
+        .await;
+    let store = std::sync::Arc::new(cognito_auth_core::InMemoryStore::new());
+    let (first, _) = emu.client(&pool, store.clone());
+    let step = first
+        .sign_in("lena", Some(PASSWORD), srp())
+        .await
+        .expect("sign in")
+        .next_step;
+    drop(first);
+    let keys = store.keys();
+    let saved = keys
+        .iter()
+        .find(|k| k.ends_with("pending-sign-in"))
+        .expect("saved");
+    let saved_text = cognito_auth_core::SecretStore::get(store.as_ref(), saved)
+        .unwrap()
+        .unwrap();
+    assert!(
+        !saved_text.contains(PASSWORD),
+        "the saved sign-in holds no password"
+    );
+
+    let (second, _) = emu.client(&pool, store.clone());
+    assert_eq!(second.pending_sign_in_step().await.unwrap(), Some(step));
+    let code = emu.last_code(&pool, "lena").await;
+    let done = second
+        .confirm_sign_in(&code, ConfirmSignInOptions::default())
+        .await
+        .expect("resumed");
+    assert!(done.is_signed_in);
+    assert!(!store.keys().iter().any(|k| k.ends_with("pending-sign-in")));
+
+    // A saved sign-in older than any Cognito session is dropped.
+    second.sign_out(false).await.unwrap();
+    second.sign_in("lena", Some(PASSWORD), srp()).await.unwrap();
+    emu.advance(16 * 60).await;
+    let (third, api) = emu.client(&pool, store.clone());
+    let stale = third
+        .confirm_sign_in("123456", ConfirmSignInOptions::default())
+        .await;
+    assert!(
+        matches!(stale, Err(AuthError::InvalidState { .. })),
+        "{stale:?}"
+    );
+    assert_eq!(api.total(), 0);
 }
