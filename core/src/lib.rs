@@ -24,9 +24,10 @@ pub mod srp;
 pub mod store;
 
 pub use client::{
-    default_device_name, AuthClient, AuthConfig, AuthDevice, AuthSession, AuthTokens, AuthUser,
-    Clock, DeviceOutcome, DeviceStatus, Endpoint, MfaPreference, MfaPreferences, SignInResult,
-    SignUpOptions, SignUpResult, SignUpStep, SystemClock, UserAttribute,
+    default_device_name, AuthClient, AuthConfig, AuthDevice, AuthEvent, AuthEventListener,
+    AuthSession, AuthTokens, AuthUser, Clock, DeviceOutcome, DeviceStatus, Endpoint, MfaPreference,
+    MfaPreferences, SignInResult, SignUpOptions, SignUpResult, SignUpStep, SystemClock,
+    UserAttribute,
 };
 pub use error::{AuthError, CognitoException};
 pub use signin::{

@@ -111,6 +111,11 @@ impl AuthClient {
                     remembered = !response.user_confirmation_necessary,
                     "device tracked"
                 );
+                if !response.user_confirmation_necessary {
+                    self.listeners.emit(super::AuthEvent::DeviceRemembered {
+                        device_key: record.device_key.clone(),
+                    });
+                }
                 Ok(DeviceOutcome::Tracked {
                     device_key: record.device_key.clone(),
                     status: status_of(record.state),
@@ -161,6 +166,11 @@ impl AuthClient {
         };
         write_json(self.store.as_ref(), &self.keys.device(&username), &device)?;
         tracing::info!(remembered, "device status updated");
+        if remembered {
+            self.listeners.emit(super::AuthEvent::DeviceRemembered {
+                device_key: device.device_key.clone(),
+            });
+        }
         Ok(())
     }
 
@@ -187,6 +197,8 @@ impl AuthClient {
             self.store.delete(&self.keys.device(&username))?;
             tracing::info!("this device was forgotten");
         }
+        self.listeners
+            .emit(super::AuthEvent::DeviceForgotten { device_key });
         Ok(())
     }
 

@@ -3,6 +3,7 @@
 
 mod account;
 mod devices;
+mod events;
 mod jwt;
 mod mfa;
 mod session;
@@ -21,6 +22,7 @@ use crate::store::{Keys, SecretStore};
 
 pub use account::{AuthUser, SignUpOptions, SignUpResult, SignUpStep, UserAttribute};
 pub use devices::{AuthDevice, DeviceOutcome, DeviceStatus};
+pub use events::{AuthEvent, AuthEventListener};
 pub use mfa::{MfaPreference, MfaPreferences};
 pub use session::{AuthSession, AuthTokens};
 pub use signin::SignInResult;
@@ -126,6 +128,7 @@ pub struct AuthClient {
     clock: Arc<dyn Clock>,
     sign_in_state: Mutex<SignInState>,
     refresh_lock: Mutex<()>,
+    listeners: events::Listeners,
 }
 
 impl AuthClient {
@@ -165,12 +168,19 @@ impl AuthClient {
             clock,
             sign_in_state: Mutex::new(SignInState::Idle),
             refresh_lock: Mutex::new(()),
+            listeners: events::Listeners::default(),
         }
     }
 
     /// The configuration.
     pub fn config(&self) -> &AuthConfig {
         &self.config
+    }
+
+    /// Adds a listener for [`AuthEvent`]s (signed in / out, session expired, device remembered
+    /// or forgotten).
+    pub fn add_listener(&self, listener: Arc<dyn AuthEventListener>) {
+        self.listeners.add(listener);
     }
 
     fn secret_hash(&self, username: &str) -> Option<String> {

@@ -124,6 +124,7 @@ impl AuthClient {
         }
         self.clear_session(&username)?;
         tracing::info!(global, "signed out");
+        self.listeners.emit(super::AuthEvent::SignedOut);
         Ok(())
     }
 
@@ -210,13 +211,18 @@ impl AuthClient {
             Err(other) => Err(other),
         };
         match result {
-            Ok(result) => self.save_tokens(username, &result, tokens.refresh_token.clone()),
+            Ok(result) => {
+                let saved = self.save_tokens(username, &result, tokens.refresh_token.clone())?;
+                self.listeners.emit(super::AuthEvent::TokensRefreshed);
+                Ok(saved)
+            }
             Err(AuthError::Service {
                 exception: CognitoException::NotAuthorized,
                 ..
             }) => {
                 tracing::info!("the refresh token was rejected; the session has ended");
                 self.clear_session(username)?;
+                self.listeners.emit(super::AuthEvent::SessionExpired);
                 Err(AuthError::SignedOut)
             }
             Err(other) => Err(other),

@@ -316,6 +316,9 @@ impl AuthClient {
         self.remember_alias(typed_username, &username)?;
         self.remember_alias(&username, &username)?;
         tracing::info!("signed in");
+        self.listeners.emit(super::AuthEvent::SignedIn {
+            username: username.clone(),
+        });
         let device = match &tokens.new_device_metadata {
             Some(metadata) => Some(
                 self.track_new_device(&username, &tokens.access_token, metadata)

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use cognito_auth_core::{
-    AuthError, CognitoException, ConfirmSignInOptions, SignInNextStep, SignInOptions,
-    SignUpOptions, SignUpStep,
+    AuthError, AuthEvent, AuthEventListener, CognitoException, ConfirmSignInOptions,
+    SignInNextStep, SignInOptions, SignUpOptions, SignUpStep,
 };
 use cognito_auth_e2e::{DeviceMode, Emu, PoolSpec, PASSWORD};
 
@@ -271,4 +271,74 @@ async fn device_is_found_under_any_alias() {
         .await;
     let again = again.expect("sign in with another spelling");
     assert!(again.is_signed_in, "{again:?}");
+}
+
+#[derive(Default)]
+struct Recorder(std::sync::Mutex<Vec<AuthEvent>>);
+
+impl AuthEventListener for Recorder {
+    fn on_auth_event(&self, event: AuthEvent) {
+        self.0.lock().unwrap().push(event);
+    }
+}
+
+#[tokio::test]
+async fn auth_events_are_delivered() {
+    let emu = Emu::start().await;
+    let pool = emu
+        .pool(PoolSpec {
+            devices: DeviceMode::Always,
+            ..Default::default()
+        })
+        .await;
+    emu.user(&pool, "uma", &[]).await;
+    let (client, _, _) = emu.new_client(&pool);
+    let recorder = Arc::new(Recorder::default());
+    client.add_listener(recorder.clone());
+    client
+        .sign_in("uma", Some(PASSWORD), SignInOptions::default())
+        .await
+        .unwrap();
+    emu.advance(3700).await;
+    client.fetch_auth_session(false).await.unwrap();
+    client.forget_device(None).await.unwrap();
+    client.sign_out(false).await.unwrap();
+    client
+        .sign_in("uma", Some(PASSWORD), SignInOptions::default())
+        .await
+        .unwrap();
+    let (other, _, _) = emu.new_client(&pool);
+    other
+        .sign_in("uma", Some(PASSWORD), SignInOptions::default())
+        .await
+        .unwrap();
+    other.sign_out(true).await.unwrap();
+    emu.advance(3700).await;
+    assert!(client.fetch_auth_session(false).await.is_err());
+
+    let events = recorder.0.lock().unwrap().clone();
+    let names: Vec<&str> = events
+        .iter()
+        .map(|e| match e {
+            AuthEvent::SignedIn { .. } => "signed in",
+            AuthEvent::SignedOut => "signed out",
+            AuthEvent::SessionExpired => "session expired",
+            AuthEvent::TokensRefreshed => "refreshed",
+            AuthEvent::DeviceRemembered { .. } => "device remembered",
+            AuthEvent::DeviceForgotten { .. } => "device forgotten",
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "signed in",
+            "device remembered",
+            "refreshed",
+            "device forgotten",
+            "signed out",
+            "signed in",
+            "device remembered",
+            "session expired"
+        ]
+    );
 }
