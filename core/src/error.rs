@@ -55,33 +55,88 @@ pub enum CognitoException {
     Other(String),
 }
 
+/// Cognito's exception names, one row per named variant: the single source for both directions.
+const EXCEPTION_NAMES: [(&str, CognitoException); 21] = [
+    ("NotAuthorizedException", CognitoException::NotAuthorized),
+    ("UserNotFoundException", CognitoException::UserNotFound),
+    (
+        "UserNotConfirmedException",
+        CognitoException::UserNotConfirmed,
+    ),
+    (
+        "PasswordResetRequiredException",
+        CognitoException::PasswordResetRequired,
+    ),
+    ("CodeMismatchException", CognitoException::CodeMismatch),
+    ("ExpiredCodeException", CognitoException::ExpiredCode),
+    (
+        "InvalidParameterException",
+        CognitoException::InvalidParameter,
+    ),
+    (
+        "InvalidPasswordException",
+        CognitoException::InvalidPassword,
+    ),
+    ("UsernameExistsException", CognitoException::UsernameExists),
+    ("AliasExistsException", CognitoException::AliasExists),
+    (
+        "ResourceNotFoundException",
+        CognitoException::ResourceNotFound,
+    ),
+    (
+        "TooManyRequestsException",
+        CognitoException::TooManyRequests,
+    ),
+    ("LimitExceededException", CognitoException::LimitExceeded),
+    (
+        "TooManyFailedAttemptsException",
+        CognitoException::TooManyFailedAttempts,
+    ),
+    (
+        "SoftwareTokenMFANotFoundException",
+        CognitoException::SoftwareTokenMfaNotFound,
+    ),
+    (
+        "EnableSoftwareTokenMFAException",
+        CognitoException::EnableSoftwareTokenMfa,
+    ),
+    (
+        "CodeDeliveryFailureException",
+        CognitoException::CodeDeliveryFailure,
+    ),
+    (
+        "InvalidUserPoolConfigurationException",
+        CognitoException::InvalidUserPoolConfiguration,
+    ),
+    (
+        "MFAMethodNotFoundException",
+        CognitoException::MfaMethodNotFound,
+    ),
+    ("InternalErrorException", CognitoException::InternalError),
+    (
+        "UnsupportedOperationException",
+        CognitoException::UnsupportedOperation,
+    ),
+];
+
 impl CognitoException {
     /// From an exception name such as `NotAuthorizedException`.
     pub fn from_code(code: &str) -> CognitoException {
-        use CognitoException::*;
-        match code {
-            "NotAuthorizedException" => NotAuthorized,
-            "UserNotFoundException" => UserNotFound,
-            "UserNotConfirmedException" => UserNotConfirmed,
-            "PasswordResetRequiredException" => PasswordResetRequired,
-            "CodeMismatchException" => CodeMismatch,
-            "ExpiredCodeException" => ExpiredCode,
-            "InvalidParameterException" => InvalidParameter,
-            "InvalidPasswordException" => InvalidPassword,
-            "UsernameExistsException" => UsernameExists,
-            "AliasExistsException" => AliasExists,
-            "ResourceNotFoundException" => ResourceNotFound,
-            "TooManyRequestsException" => TooManyRequests,
-            "LimitExceededException" => LimitExceeded,
-            "TooManyFailedAttemptsException" => TooManyFailedAttempts,
-            "SoftwareTokenMFANotFoundException" => SoftwareTokenMfaNotFound,
-            "EnableSoftwareTokenMFAException" => EnableSoftwareTokenMfa,
-            "CodeDeliveryFailureException" => CodeDeliveryFailure,
-            "InvalidUserPoolConfigurationException" => InvalidUserPoolConfiguration,
-            "MFAMethodNotFoundException" => MfaMethodNotFound,
-            "InternalErrorException" => InternalError,
-            "UnsupportedOperationException" => UnsupportedOperation,
-            other => Other(other.to_owned()),
+        EXCEPTION_NAMES
+            .iter()
+            .find(|(name, _)| *name == code)
+            .map(|(_, exception)| exception.clone())
+            .unwrap_or_else(|| CognitoException::Other(code.to_owned()))
+    }
+
+    /// Cognito's name for it, such as `NotAuthorizedException`.
+    pub fn wire_name(&self) -> &str {
+        match self {
+            CognitoException::Other(name) => name,
+            named => EXCEPTION_NAMES
+                .iter()
+                .find(|(_, exception)| exception == named)
+                .map_or("", |(name, _)| name),
         }
     }
 
@@ -247,5 +302,24 @@ impl From<SrpError> for AuthError {
                 detail: format!("SRP challenge refused: {other}"),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exception_names_round_trip() {
+        for (name, exception) in &EXCEPTION_NAMES {
+            assert_eq!(CognitoException::from_code(name), *exception);
+            assert_eq!(exception.wire_name(), *name);
+        }
+        let other = CognitoException::from_code("SomethingNewException");
+        assert_eq!(
+            other,
+            CognitoException::Other("SomethingNewException".into())
+        );
+        assert_eq!(other.wire_name(), "SomethingNewException");
     }
 }

@@ -1,0 +1,130 @@
+//! The commands, and the [`AuthClient`] they share, built from the global flags.
+
+mod account;
+mod devices;
+mod emulator;
+mod mfa;
+mod session;
+mod signin;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use cognito_auth_core::api::http::HttpCognitoApi;
+use cognito_auth_core::{AuthClient, AuthConfig, AuthError, Endpoint, SystemClock};
+
+use crate::errors::CliError;
+use crate::output::Report;
+use crate::{Cli, Command, DevicesCommand, Global, MfaCommand};
+
+/// Runs one command.
+pub async fn run(cli: Cli) -> Result<Report, CliError> {
+    let Cli { global, command } = cli;
+    let name = command.name();
+    let ctx = |e: AuthError| CliError::from_auth(e, name);
+    match command {
+        Command::Demo { interactive } => crate::demo::run(interactive, global.json).await,
+        Command::Emulator {
+            host,
+            port,
+            state,
+            lenient_device_session,
+        } => emulator::run(host, port, state, lenient_device_session).await,
+        Command::SignUp {
+            username,
+            email,
+            phone,
+            password_stdin,
+        } => {
+            let client = client(&global)?;
+            account::sign_up(&client, &username, email, phone, password_stdin)
+                .await
+                .map_err(ctx)
+        }
+        Command::ConfirmSignUp { username, code } => {
+            account::confirm_sign_up(&client(&global)?, &username, &code)
+                .await
+                .map_err(ctx)
+        }
+        Command::SignIn {
+            username,
+            password_stdin,
+        } => {
+            let client = client(&global)?;
+            signin::sign_in(&client, &username, password_stdin).await
+        }
+        Command::ConfirmSignIn { value } => {
+            signin::confirm_sign_in(&client(&global)?, &value).await
+        }
+        Command::Session {
+            show_tokens,
+            force_refresh,
+        } => session::show(&client(&global)?, show_tokens, force_refresh)
+            .await
+            .map_err(ctx),
+        Command::SignOut { global: everywhere } => session::sign_out(&client(&global)?, everywhere)
+            .await
+            .map_err(ctx),
+        Command::Devices(sub) => {
+            let client = client(&global)?;
+            match sub {
+                DevicesCommand::List => devices::list(&client).await,
+                DevicesCommand::Remember => devices::remember(&client).await,
+                DevicesCommand::Forget { device_id } => {
+                    devices::forget(&client, device_id.as_deref()).await
+                }
+            }
+            .map_err(ctx)
+        }
+        Command::Mfa(sub) => {
+            let client = client(&global)?;
+            match sub {
+                MfaCommand::SetupTotp => mfa::setup_totp(&client).await,
+                MfaCommand::VerifyTotp { code, device_name } => {
+                    mfa::verify_totp(&client, &code, device_name.as_deref()).await
+                }
+                MfaCommand::Preference { sms, totp, email } => {
+                    mfa::preference(&client, sms, totp, email).await
+                }
+            }
+            .map_err(ctx)
+        }
+    }
+}
+
+/// The [`AuthClient`] the global flags describe, over the encrypted store.
+fn client(global: &Global) -> Result<AuthClient, CliError> {
+    let user_pool_id = global.user_pool_id.as_deref().ok_or_else(|| {
+        CliError::usage("no user pool: pass --user-pool-id or set COGNITO_AUTH_USER_POOL_ID")
+    })?;
+    let client_id = global.client_id.as_deref().ok_or_else(|| {
+        CliError::usage("no app client: pass --client-id or set COGNITO_AUTH_CLIENT_ID")
+    })?;
+    let endpoint = match (&global.endpoint, &global.region) {
+        (Some(url), _) => Endpoint::Url(url.clone()),
+        (None, Some(region)) => Endpoint::Region(region.clone()),
+        (None, None) => match user_pool_id.split_once('_') {
+            Some((region, _)) if !region.is_empty() => Endpoint::Region(region.to_owned()),
+            _ => {
+                return Err(CliError::usage(
+                    "no endpoint: pass --region or --endpoint (or set COGNITO_AUTH_ENDPOINT)",
+                ))
+            }
+        },
+    };
+    let api = match &endpoint {
+        Endpoint::Region(region) => HttpCognitoApi::for_region(region),
+        Endpoint::Url(url) => HttpCognitoApi::with_endpoint(url),
+    }
+    .map_err(|e| CliError::usage(format!("bad endpoint: {}", AuthError::from(e))))?
+    .with_timeout(Duration::from_secs(global.timeout.max(1)));
+    let mut config = AuthConfig::new(endpoint, user_pool_id, client_id);
+    config.client_secret = global.client_secret.clone();
+    let store = crate::store::open(global.store.as_deref())?;
+    Ok(AuthClient::with_api(
+        config,
+        Arc::new(api),
+        store,
+        Arc::new(SystemClock),
+    ))
+}

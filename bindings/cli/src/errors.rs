@@ -1,0 +1,185 @@
+//! The CLI's one error type and its exit codes (documented in README.md).
+//!
+//! Every failure becomes ONE line on stderr that says what happened and what to do. Messages
+//! come from [`AuthError`]'s `Display` (which never contains a password, code or token), with
+//! the command and a CLI-specific hint added.
+
+use cognito_auth_core::{AuthError, CognitoException};
+
+/// Exit codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitCode {
+    /// 0: success.
+    Ok = 0,
+    /// 1: Cognito refused (wrong code or password, unknown user, expired session...), an
+    /// unexpected answer, a call that does not fit the current state, or a demo step failed.
+    Auth = 1,
+    /// 2: bad arguments or configuration (nothing was sent).
+    Usage = 2,
+    /// 3: Cognito could not be reached, or did not answer in time.
+    Network = 3,
+    /// 4: the secret store failed.
+    Storage = 4,
+    /// 5: nobody is signed in (or the session ended): sign in again.
+    SignedOut = 5,
+}
+
+impl ExitCode {
+    /// A short name, used in JSON output.
+    pub fn kind(self) -> &'static str {
+        match self {
+            ExitCode::Ok => "ok",
+            ExitCode::Auth => "auth",
+            ExitCode::Usage => "usage",
+            ExitCode::Network => "network",
+            ExitCode::Storage => "storage",
+            ExitCode::SignedOut => "signed-out",
+        }
+    }
+}
+
+/// A failure of a command.
+#[derive(Debug, Clone)]
+pub struct CliError {
+    /// The exit code.
+    pub code: ExitCode,
+    /// One line: what happened and what to do.
+    pub message: String,
+    /// Cognito's exception name (`CodeMismatchException`), for service errors.
+    pub exception: Option<String>,
+}
+
+impl CliError {
+    /// A usage error (exit 2).
+    pub fn usage(message: impl Into<String>) -> CliError {
+        CliError {
+            code: ExitCode::Usage,
+            message: message.into(),
+            exception: None,
+        }
+    }
+
+    /// A storage error (exit 4).
+    pub fn storage(message: impl Into<String>) -> CliError {
+        CliError {
+            code: ExitCode::Storage,
+            message: message.into(),
+            exception: None,
+        }
+    }
+
+    /// A failure of the demo or a check (exit 1).
+    pub fn failed(message: impl Into<String>) -> CliError {
+        CliError {
+            code: ExitCode::Auth,
+            message: message.into(),
+            exception: None,
+        }
+    }
+
+    /// The error printed on stderr: exactly one line.
+    pub fn line(&self, command: &str) -> String {
+        one_line(&format!("cognito-auth {command}: {}", self.message))
+    }
+
+    /// An [`AuthError`] with CLI hints, for `command`.
+    pub fn from_auth(error: AuthError, command: &str) -> CliError {
+        let exception = error.exception().map(exception_name);
+        let (code, hint) = match &error {
+            AuthError::Service { exception, .. } => {
+                (ExitCode::Auth, service_hint(exception, &error, command))
+            }
+            AuthError::Network { .. } | AuthError::Timeout => (
+                ExitCode::Network,
+                Some("Is --endpoint / --region (or COGNITO_AUTH_ENDPOINT) right?".into()),
+            ),
+            AuthError::Storage { .. } => (
+                ExitCode::Storage,
+                Some("Check that --store points to a writable directory you own.".into()),
+            ),
+            AuthError::SignedOut => (
+                ExitCode::SignedOut,
+                Some("Run `cognito-auth sign-in --username NAME`.".into()),
+            ),
+            AuthError::InvalidInput { .. } => (ExitCode::Usage, None),
+            AuthError::InvalidState { .. } if command == "confirm-sign-in" => (
+                ExitCode::Auth,
+                Some(
+                    "Start with `cognito-auth sign-in --username NAME` (with the same --store)."
+                        .into(),
+                ),
+            ),
+            _ => (ExitCode::Auth, None),
+        };
+        let mut message = error.to_string();
+        if let Some(hint) = hint {
+            message = format!("{message} {hint}");
+        }
+        CliError {
+            code,
+            message,
+            exception,
+        }
+    }
+}
+
+fn service_hint(exception: &CognitoException, error: &AuthError, command: &str) -> Option<String> {
+    let service_message = match error {
+        AuthError::Service {
+            service_message, ..
+        } => service_message.to_ascii_lowercase(),
+        _ => String::new(),
+    };
+    match exception {
+        CognitoException::NotAuthorized if service_message.contains("session") => Some(
+            "The sign-in session has expired or was used up: run `cognito-auth sign-in` again."
+                .into(),
+        ),
+        CognitoException::CodeMismatch if command == "confirm-sign-in" => {
+            Some("Run `cognito-auth confirm-sign-in CODE` again with the right code.".into())
+        }
+        CognitoException::ExpiredCode if command == "confirm-sign-in" => {
+            Some("Run `cognito-auth sign-in` again to get a new code.".into())
+        }
+        CognitoException::UserNotConfirmed => {
+            Some("Run `cognito-auth confirm-sign-up --username NAME CODE`.".into())
+        }
+        CognitoException::UserNotFound => {
+            Some("Check --username and --user-pool-id, or run `cognito-auth sign-up`.".into())
+        }
+        _ => None,
+    }
+}
+
+/// Cognito's exception name (`CodeMismatchException`) for an exception.
+pub fn exception_name(exception: &CognitoException) -> String {
+    exception.wire_name().to_owned()
+}
+
+/// Collapses whitespace runs (newlines included) so the message is one line.
+pub fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn network_errors_exit_3_with_a_hint() {
+        let e = CliError::from_auth(
+            AuthError::Network {
+                detail: "connection refused".into(),
+            },
+            "sign-in",
+        );
+        assert_eq!(e.code, ExitCode::Network);
+        assert!(e.line("sign-in").contains("--endpoint"));
+        assert!(!e.line("sign-in").contains('\n'));
+    }
+
+    #[test]
+    fn one_line_collapses_newlines() {
+        assert_eq!(one_line("a\n b\t\tc "), "a b c");
+    }
+}

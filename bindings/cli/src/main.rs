@@ -1,0 +1,255 @@
+//! `cognito-auth`: sign in to an Amazon Cognito user pool from the terminal, run the local
+//! emulator, or watch the whole story in `cognito-auth demo`. See README.md.
+
+#![forbid(unsafe_code)]
+
+mod commands;
+mod demo;
+mod errors;
+mod output;
+mod prompt;
+mod qr;
+mod store;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use errors::{CliError, ExitCode};
+
+/// The issuer name in `otpauth://` URIs.
+pub const APP_NAME: &str = "cognito-auth";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "cognito-auth",
+    version,
+    about = "Sign in to Amazon Cognito user pools: SRP, MFA and remembered devices",
+    after_help = "Exit codes: 0 ok, 1 Cognito refused / failed check, 2 usage, 3 network or timeout, 4 storage, 5 signed out."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the user pool is, and how to print.
+#[derive(Args, Debug, Clone)]
+pub struct Global {
+    /// AWS region of the user pool (default: the prefix of --user-pool-id).
+    #[arg(long, global = true, env = "COGNITO_AUTH_REGION")]
+    pub region: Option<String>,
+    /// A custom endpoint URL, such as the emulator's `http://127.0.0.1:9229`.
+    #[arg(long, global = true, env = "COGNITO_AUTH_ENDPOINT")]
+    pub endpoint: Option<String>,
+    /// The user pool id, e.g. `eu-west-1_AbCdEf123`.
+    #[arg(long, global = true, env = "COGNITO_AUTH_USER_POOL_ID")]
+    pub user_pool_id: Option<String>,
+    /// The app client id.
+    #[arg(long, global = true, env = "COGNITO_AUTH_CLIENT_ID")]
+    pub client_id: Option<String>,
+    /// The app client secret, for clients that have one.
+    #[arg(
+        long,
+        global = true,
+        env = "COGNITO_AUTH_CLIENT_SECRET",
+        hide_env_values = true
+    )]
+    pub client_secret: Option<String>,
+    /// Directory of the encrypted secret store (default: $XDG_CONFIG_HOME/cognito-auth or
+    /// ~/.config/cognito-auth).
+    #[arg(long, global = true, env = "COGNITO_AUTH_STORE")]
+    pub store: Option<PathBuf>,
+    /// Seconds allowed for each call to Cognito.
+    #[arg(
+        long,
+        global = true,
+        env = "COGNITO_AUTH_TIMEOUT",
+        default_value_t = 20
+    )]
+    pub timeout: u64,
+    /// Print one JSON object per command on stdout (for scripts).
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Walk through sign-up, SMS MFA, remembered devices and TOTP against an in-process emulator.
+    Demo {
+        /// Type the codes yourself (Enter takes the code from the emulator's outbox).
+        #[arg(long)]
+        interactive: bool,
+    },
+    /// Run the local Cognito emulator.
+    Emulator {
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+        #[arg(long, default_value_t = 9229)]
+        port: u16,
+        /// Keep the emulator's state in this JSON file.
+        #[arg(long)]
+        state: Option<PathBuf>,
+        /// Accept device challenges without a Session (pycognito).
+        #[arg(long)]
+        lenient_device_session: bool,
+    },
+    /// Register a new user (the password is prompted, or read with --password-stdin).
+    SignUp {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        email: Option<String>,
+        /// Phone number in E.164 form (+15555550100).
+        #[arg(long)]
+        phone: Option<String>,
+        /// Read the password from the first line of stdin.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Confirm a sign-up with the code that was sent.
+    ConfirmSignUp {
+        #[arg(long)]
+        username: String,
+        code: String,
+    },
+    /// Sign in with a password (prompted, or read with --password-stdin).
+    SignIn {
+        #[arg(long)]
+        username: String,
+        /// Read the password from the first line of stdin.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Answer the sign-in's current step: a code, an MFA type, a new password (`-` reads stdin).
+    ConfirmSignIn { value: String },
+    /// Show the session: username and token expiry (refreshing tokens if needed).
+    Session {
+        /// Also print the tokens.
+        #[arg(long)]
+        show_tokens: bool,
+        /// Refresh the tokens even if they are still valid.
+        #[arg(long)]
+        force_refresh: bool,
+    },
+    /// Sign out on this device (revokes the refresh token).
+    SignOut {
+        /// Sign out of every device.
+        #[arg(long)]
+        global: bool,
+    },
+    /// Remembered devices.
+    #[command(subcommand)]
+    Devices(DevicesCommand),
+    /// MFA: TOTP setup and preferences.
+    #[command(subcommand)]
+    Mfa(MfaCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DevicesCommand {
+    /// List the user's devices (this one marked).
+    List,
+    /// Remember this device, so that signing in here skips MFA.
+    Remember,
+    /// Forget a device (this one by default).
+    Forget { device_id: Option<String> },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MfaCommand {
+    /// Start TOTP setup: prints the secret, the otpauth:// URI and a QR code.
+    SetupTotp,
+    /// Finish TOTP setup with a code from the authenticator app.
+    VerifyTotp {
+        code: String,
+        /// The authenticator's name.
+        #[arg(long)]
+        device_name: Option<String>,
+    },
+    /// Show the MFA methods, or change them with --sms / --totp / --email.
+    Preference {
+        #[arg(long, value_enum)]
+        sms: Option<Pref>,
+        #[arg(long, value_enum)]
+        totp: Option<Pref>,
+        #[arg(long, value_enum)]
+        email: Option<Pref>,
+    },
+}
+
+/// A change to one MFA method.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pref {
+    Enabled,
+    Disabled,
+    Preferred,
+    NotPreferred,
+}
+
+impl Command {
+    /// The command's name in messages (`sign-in`, `devices list`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Demo { .. } => "demo",
+            Command::Emulator { .. } => "emulator",
+            Command::SignUp { .. } => "sign-up",
+            Command::ConfirmSignUp { .. } => "confirm-sign-up",
+            Command::SignIn { .. } => "sign-in",
+            Command::ConfirmSignIn { .. } => "confirm-sign-in",
+            Command::Session { .. } => "session",
+            Command::SignOut { .. } => "sign-out",
+            Command::Devices(DevicesCommand::List) => "devices list",
+            Command::Devices(DevicesCommand::Remember) => "devices remember",
+            Command::Devices(DevicesCommand::Forget { .. }) => "devices forget",
+            Command::Mfa(MfaCommand::SetupTotp) => "mfa setup-totp",
+            Command::Mfa(MfaCommand::VerifyTotp { .. }) => "mfa verify-totp",
+            Command::Mfa(MfaCommand::Preference { .. }) => "mfa preference",
+        }
+    }
+}
+
+fn main() {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version print and exit 0; real usage errors exit 2.
+            let code = if e.use_stderr() {
+                ExitCode::Usage as i32
+            } else {
+                0
+            };
+            let _ = e.print();
+            std::process::exit(code);
+        }
+    };
+    let name = cli.command.name();
+    let json = cli.global.json;
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            let error = CliError::failed(format!("cannot start the async runtime: {e}"));
+            output::print_error(name, json, &error);
+            std::process::exit(error.code as i32);
+        }
+    };
+    let result = runtime.block_on(commands::run(cli));
+    let code = match result {
+        Ok(report) => {
+            output::print_report(name, json, &report);
+            ExitCode::Ok
+        }
+        Err(error) => {
+            output::print_error(name, json, &error);
+            error.code
+        }
+    };
+    // Don't wait for idle connections of the HTTP client's pool.
+    runtime.shutdown_background();
+    std::process::exit(code as i32);
+}

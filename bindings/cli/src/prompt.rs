@@ -1,0 +1,41 @@
+//! Reading secrets: a hidden prompt on a terminal, or one line of stdin.
+
+use std::io::{BufRead, IsTerminal};
+
+use zeroize::Zeroizing;
+
+use crate::errors::CliError;
+
+/// A secret (password, new password): from the first line of stdin with `from_stdin`, else
+/// prompted without echo on the terminal.
+pub fn secret(what: &str, from_stdin: bool) -> Result<Zeroizing<String>, CliError> {
+    if from_stdin {
+        return stdin_line(what);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::usage(format!(
+            "no terminal to ask for the {what}; pass --password-stdin and pipe it in"
+        )));
+    }
+    let value = rpassword::prompt_password(format!("{what}: "))
+        .map(Zeroizing::new)
+        .map_err(|e| CliError::usage(format!("cannot read the {what}: {e}")))?;
+    if value.is_empty() {
+        return Err(CliError::usage(format!("the {what} is empty")));
+    }
+    Ok(value)
+}
+
+/// The first line of stdin, without its line ending.
+pub fn stdin_line(what: &str) -> Result<Zeroizing<String>, CliError> {
+    let mut line = Zeroizing::new(String::new());
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| CliError::usage(format!("cannot read the {what} from stdin: {e}")))?;
+    let trimmed = Zeroizing::new(line.trim_end_matches(['\r', '\n']).to_owned());
+    if trimmed.is_empty() {
+        return Err(CliError::usage(format!("no {what} on stdin")));
+    }
+    Ok(trimmed)
+}
