@@ -291,6 +291,14 @@ fn every_state_and_event_has_a_defined_outcome() {
                     assert!(is_rejected(&effects), "{label}");
                     assert_eq!(state.name(), before_name, "{label}: state must not change");
                 }
+                "Failed" if before_name.starts_with("Waiting(DEVICE") => {
+                    // A refused device secret: the driver drops the device and retries.
+                    assert_eq!(state.name(), "Idle", "{label}");
+                    assert!(
+                        matches!(effects.as_slice(), [Effect::DeviceRejected]),
+                        "{label}"
+                    );
+                }
                 "Failed" => {
                     assert_eq!(state.name(), "Idle", "{label}");
                     assert!(

@@ -2,17 +2,22 @@
 //!
 //! Secret exponents go through [`Group::pow_g_secret`] (a fixed-base table for `g = 2`, scanned
 //! in full at every step so the access pattern does not depend on the exponent) or
-//! [`Group::pow_secret`] (crypto-bigint's constant-time windowed exponentiation with almost
-//! Montgomery multiplication, bounded by a
-//! bit length that depends only on how the exponent was made, never on its value).
+//! [`Group::pow_secret`] (a constant-time fixed-window exponentiation, bounded by a bit length
+//! that depends only on how the exponent was made, never on its value). Both run on the
+//! hand-written 3072-bit Montgomery arithmetic of [`super::montgomery`]; crypto-bigint does
+//! everything else (parsing, reduction, the occasional multiplication off the hot path). The two
+//! share the Montgomery form (`R = 2^3072`), so values pass between them unchanged.
 
 use std::sync::OnceLock;
 
 use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
-use crypto_bigint::{CtAssign, CtEq, Limb, NonZero, Odd, Word, U3072, U6144, U8192};
+use crypto_bigint::{NonZero, Odd, U3072, U6144, U8192};
 use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
 
 use super::encoding::{left_pad, minimal_twos_complement};
+use super::montgomery::native::{self as arith, Modulus, Residue};
+use super::montgomery::scrub_stack;
 use super::SrpError;
 
 /// A number modulo N (or an exponent), 3072 bits.
@@ -42,7 +47,7 @@ const N_HEX: &str = concat!(
 const G: u64 = 2;
 
 /// Width of a window of the fixed-base table, in bits.
-const WINDOW_BITS: u32 = 4;
+const WINDOW_BITS: u32 = 5;
 const WINDOW_SIZE: usize = 1 << WINDOW_BITS;
 /// Exponents up to this many bits use the fixed-base table for `g`.
 pub(crate) const TABLE_EXPONENT_BITS: u32 = 256;
@@ -51,14 +56,20 @@ pub(crate) struct Group {
     params: Params,
     n: NonZero<Big>,
     n_minus_1: NonZero<Big>,
-    one: Mont,
     g: Mont,
     k: Mont,
-    /// `g_table[i][j] = g^(j · 16^i)` in Montgomery form.
-    g_table: Vec<[Mont; WINDOW_SIZE]>,
+    /// The same modulus for the hand-written arithmetic.
+    modulus: Modulus,
+    /// `g_table[i][j] = g^(j · 2^(WINDOW_BITS·i))` in Montgomery form.
+    g_table: Vec<[Residue; WINDOW_SIZE]>,
 }
 
-/// The group, built once per process (about 1 200 multiplications for the table).
+/// N as a number.
+pub(crate) fn modulus() -> Big {
+    Big::from_be_hex(N_HEX)
+}
+
+/// The group, built once per process (about 1 650 multiplications for the table of `g`, 640 KB).
 pub(crate) fn group() -> &'static Group {
     static GROUP: OnceLock<Group> = OnceLock::new();
     GROUP.get_or_init(Group::build)
@@ -66,12 +77,11 @@ pub(crate) fn group() -> &'static Group {
 
 impl Group {
     fn build() -> Group {
-        let n = Big::from_be_hex(N_HEX);
+        let n = modulus();
         let odd = Odd::new(n)
             .into_option()
             .expect("the RFC 5054 prime is odd");
         let params = Params::new_vartime(odd);
-        let one = Mont::one(&params);
         let g = Mont::new(&Big::from_u64(G), &params);
 
         let n_enc = minimal_twos_complement(&n.to_be_bytes());
@@ -82,15 +92,16 @@ impl Group {
             .finalize();
         let k = Mont::new(&Big::from_be_slice_vartime_padded(&k_hash), &params);
 
+        let modulus = Modulus::new(&n, params.r2());
         let rows = TABLE_EXPONENT_BITS.div_ceil(WINDOW_BITS) as usize;
         let mut g_table = Vec::with_capacity(rows);
-        let mut base = g; // g^(16^i)
+        let mut base = arith::from_uint(g.as_montgomery()); // g^(2^(WINDOW_BITS·i))
         for _ in 0..rows {
-            let mut row = [one; WINDOW_SIZE];
+            let mut row = [*modulus.one(); WINDOW_SIZE];
             for j in 1..WINDOW_SIZE {
-                row[j] = row[j - 1].mul(&base);
+                row[j] = arith::mul(&row[j - 1], &base, &modulus);
             }
-            base = row[WINDOW_SIZE - 1].mul(&base);
+            base = arith::mul(&row[WINDOW_SIZE - 1], &base, &modulus);
             g_table.push(row);
         }
 
@@ -100,9 +111,9 @@ impl Group {
             n_minus_1: NonZero::new(n.wrapping_sub(&Big::ONE))
                 .into_option()
                 .expect("N - 1 is not zero"),
-            one,
             g,
             k,
+            modulus,
             g_table,
         }
     }
@@ -161,24 +172,28 @@ impl Group {
         if bits > TABLE_EXPONENT_BITS {
             return self.pow_secret(&self.g, e, bits);
         }
-        let limbs = e.as_limbs();
-        let mut acc = self.one;
-        for (i, row) in self.g_table.iter().enumerate() {
-            let bit = i as u32 * WINDOW_BITS;
-            let limb = limbs[(bit / Limb::BITS) as usize].0;
-            let window: Word = (limb >> (bit % Limb::BITS)) & (WINDOW_SIZE as Word - 1);
-            let mut chosen = self.one;
-            for (j, entry) in row.iter().enumerate() {
-                chosen.ct_assign(entry, (j as Word).ct_eq(&window));
-            }
-            acc = acc.mul(&chosen);
+        let digits = Zeroizing::new(arith::from_uint(e));
+        let mut acc = Zeroizing::new(arith::select(
+            &self.g_table[0],
+            arith::window(&digits, 0, WINDOW_BITS),
+        ));
+        for (i, row) in self.g_table.iter().enumerate().skip(1) {
+            let chosen = Zeroizing::new(arith::select(
+                row,
+                arith::window(&digits, i as u32 * WINDOW_BITS, WINDOW_BITS),
+            ));
+            *acc = arith::mul(&acc, &chosen, &self.modulus);
         }
-        acc
+        scrub_stack();
+        Mont::from_montgomery(arith::to_uint(&acc), &self.params)
     }
 
     /// `base^e` for a secret `e` below `2^bits`. Constant time in `e` and `base` for a given `bits`.
     pub(crate) fn pow_secret(&self, base: &Mont, e: &Big, bits: u32) -> Mont {
-        base.pow_amm_bounded_exp(e, bits.min(Big::BITS))
+        let base = Zeroizing::new(arith::from_uint(base.as_montgomery()));
+        let e = Zeroizing::new(arith::from_uint(e));
+        let result = Zeroizing::new(arith::pow(&base, &e, bits, &self.modulus));
+        Mont::from_montgomery(arith::to_uint(&result), &self.params)
     }
 }
 

@@ -25,8 +25,9 @@
 //!
 //! ## Safety
 //! Secret exponents (`a`, `b`, `x` and `a + u·x`) are used only in constant-time Montgomery
-//! exponentiation (crypto-bigint) or constant-time table look-ups, and are zeroized on drop, as
-//! are passwords copied into hash buffers and derived keys. No `Debug` output contains a secret.
+//! exponentiation (hand-written 3072-bit Montgomery arithmetic, module `montgomery`) or
+//! constant-time table look-ups, and are zeroized on drop, as are passwords copied into hash
+//! buffers and derived keys. No `Debug` output contains a secret.
 //! Every malformed or illegal input (bad hex or base64, `B mod N = 0`, `A mod N = 0`, `u = 0`)
 //! returns a typed [`SrpError`]; nothing here panics on input.
 
@@ -34,6 +35,7 @@ mod client;
 mod encoding;
 mod error;
 mod group;
+mod montgomery;
 mod proof;
 mod secret_hash;
 mod server;
