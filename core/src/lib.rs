@@ -25,9 +25,9 @@ pub mod store;
 
 pub use client::{
     default_device_name, AuthClient, AuthConfig, AuthDevice, AuthEvent, AuthEventListener,
-    AuthSession, AuthTokens, AuthUser, Clock, DeviceOutcome, DeviceStatus, Endpoint, MfaPreference,
-    MfaPreferences, SignInResult, SignUpOptions, SignUpResult, SignUpStep, SystemClock,
-    UserAttribute,
+    AuthSession, AuthTokens, AuthUser, Clock, DeviceOutcome, DeviceStatus, Endpoint, ListenerId,
+    MfaPreference, MfaPreferences, SignInResult, SignUpOptions, SignUpResult, SignUpStep,
+    SystemClock, UserAttribute,
 };
 pub use error::{AuthError, CognitoException};
 pub use signin::{

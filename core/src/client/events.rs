@@ -34,25 +34,41 @@ pub trait AuthEventListener: Send + Sync {
     fn on_auth_event(&self, event: AuthEvent);
 }
 
+/// Identifies an added listener, to remove it later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ListenerId(pub u64);
+
 /// The listeners of one client.
 #[derive(Default)]
 pub(super) struct Listeners {
-    listeners: Mutex<Vec<Arc<dyn AuthEventListener>>>,
+    listeners: Mutex<(u64, Vec<(u64, Arc<dyn AuthEventListener>)>)>,
 }
 
 impl Listeners {
-    pub fn add(&self, listener: Arc<dyn AuthEventListener>) {
-        self.lock().push(listener);
+    pub fn add(&self, listener: Arc<dyn AuthEventListener>) -> ListenerId {
+        let mut guard = self.lock();
+        let (next, list) = &mut *guard;
+        *next += 1;
+        list.push((*next, listener));
+        ListenerId(*next)
+    }
+
+    pub fn remove(&self, id: ListenerId) -> bool {
+        let mut guard = self.lock();
+        let before = guard.1.len();
+        guard.1.retain(|(i, _)| *i != id.0);
+        guard.1.len() != before
     }
 
     pub fn emit(&self, event: AuthEvent) {
-        let listeners: Vec<_> = self.lock().clone();
+        let listeners: Vec<_> = self.lock().1.iter().map(|(_, l)| l.clone()).collect();
         for listener in listeners {
             listener.on_auth_event(event.clone());
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Arc<dyn AuthEventListener>>> {
+    #[allow(clippy::type_complexity)]
+    fn lock(&self) -> std::sync::MutexGuard<'_, (u64, Vec<(u64, Arc<dyn AuthEventListener>)>)> {
         self.listeners
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())

@@ -22,7 +22,7 @@ use crate::store::{Keys, SecretStore};
 
 pub use account::{AuthUser, SignUpOptions, SignUpResult, SignUpStep, UserAttribute};
 pub use devices::{AuthDevice, DeviceOutcome, DeviceStatus};
-pub use events::{AuthEvent, AuthEventListener};
+pub use events::{AuthEvent, AuthEventListener, ListenerId};
 pub use mfa::{MfaPreference, MfaPreferences};
 pub use session::{AuthSession, AuthTokens};
 pub use signin::SignInResult;
@@ -179,8 +179,13 @@ impl AuthClient {
 
     /// Adds a listener for [`AuthEvent`]s (signed in / out, session expired, device remembered
     /// or forgotten).
-    pub fn add_listener(&self, listener: Arc<dyn AuthEventListener>) {
-        self.listeners.add(listener);
+    pub fn add_listener(&self, listener: Arc<dyn AuthEventListener>) -> ListenerId {
+        self.listeners.add(listener)
+    }
+
+    /// Removes a listener added with [`AuthClient::add_listener`]; `false` if it was not there.
+    pub fn remove_listener(&self, id: ListenerId) -> bool {
+        self.listeners.remove(id)
     }
 
     fn secret_hash(&self, username: &str) -> Option<String> {

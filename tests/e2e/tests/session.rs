@@ -294,7 +294,7 @@ async fn auth_events_are_delivered() {
     emu.user(&pool, "uma", &[]).await;
     let (client, _, _) = emu.new_client(&pool);
     let recorder = Arc::new(Recorder::default());
-    client.add_listener(recorder.clone());
+    let id = client.add_listener(recorder.clone());
     client
         .sign_in("uma", Some(PASSWORD), SignInOptions::default())
         .await
@@ -340,5 +340,16 @@ async fn auth_events_are_delivered() {
             "device remembered",
             "session expired"
         ]
+    );
+    assert!(client.remove_listener(id));
+    assert!(!client.remove_listener(id));
+    client
+        .sign_in("uma", Some(PASSWORD), SignInOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        recorder.0.lock().unwrap().len(),
+        events.len(),
+        "a removed listener hears nothing"
     );
 }
