@@ -11,9 +11,9 @@ use axum::response::Response;
 use serde_json::{json, Value};
 
 use crate::ops::{find_username, App};
-use crate::protocol::{invalid_parameter, ApiError, Req};
+use crate::protocol::{invalid_parameter, resource_not_found, ApiError, Req};
 use crate::server::{error_response, exception, hook_body, json_response};
-use crate::state::Fault;
+use crate::state::{CustomAuthConfig, Fault};
 
 fn ok(v: Value) -> Response {
     json_response(StatusCode::OK, &v, "application/json")
@@ -132,6 +132,79 @@ pub async fn faults(State(app): State<Arc<App>>, method: Method, body: Bytes) ->
                 st.faults.insert(op, f);
             }
             ok(json!({ "faults": st.faults.len() }))
+        }
+        Err(e) => error_response(&e),
+    }
+}
+
+/// `POST /_emulator/custom-auth {"userPoolId", "challengeParameters", "answer"}` configures the
+/// pool's built-in CUSTOM_AUTH challenge; `GET ?userPoolId=` shows it; `DELETE ?userPoolId=`
+/// removes it (CUSTOM_AUTH is then refused again).
+pub async fn custom_auth(
+    State(app): State<Arc<App>>,
+    method: Method,
+    Query(q): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Response {
+    let shown = |pool_id: &str, cfg: Option<&CustomAuthConfig>| match cfg {
+        Some(c) => json!({
+            "userPoolId": pool_id,
+            "configured": true,
+            "challengeParameters": c.challenge_parameters,
+            "answer": c.answer,
+        }),
+        None => json!({ "userPoolId": pool_id, "configured": false }),
+    };
+    if method == Method::GET || method == Method::DELETE {
+        let Some(pool_id) = q.get("userPoolId") else {
+            return error_response(&invalid_parameter("userPoolId is required"));
+        };
+        let mut st = app.lock();
+        let Some(p) = st.pools.get_mut(pool_id) else {
+            return error_response(&resource_not_found(format!(
+                "User pool {pool_id} does not exist."
+            )));
+        };
+        if method == Method::DELETE {
+            p.custom_auth = None;
+            let out = shown(pool_id, None);
+            app.persist(&st);
+            return ok(out);
+        }
+        return ok(shown(pool_id, p.custom_auth.as_ref()));
+    }
+    if method != Method::POST {
+        return error_response(&invalid_parameter("Use GET, POST or DELETE"));
+    }
+    let result = (|| -> Result<(String, CustomAuthConfig), ApiError> {
+        let v = hook_body(&body)?;
+        let r = Req::new(&v)?;
+        let pool_id = r.str("userPoolId")?.to_owned();
+        let answer = r
+            .opt_str("answer")?
+            .ok_or_else(|| invalid_parameter("answer is required"))?
+            .to_owned();
+        let challenge_parameters = r.str_map("challengeParameters")?;
+        Ok((
+            pool_id,
+            CustomAuthConfig {
+                challenge_parameters,
+                answer,
+            },
+        ))
+    })();
+    match result {
+        Ok((pool_id, cfg)) => {
+            let mut st = app.lock();
+            let Some(p) = st.pools.get_mut(&pool_id) else {
+                return error_response(&resource_not_found(format!(
+                    "User pool {pool_id} does not exist."
+                )));
+            };
+            let out = shown(&pool_id, Some(&cfg));
+            p.custom_auth = Some(cfg);
+            app.persist(&st);
+            ok(out)
         }
         Err(e) => error_response(&e),
     }

@@ -1,9 +1,11 @@
 //! # cognito-emulator
 //!
 //! A local, in-process or stand-alone emulator of the Amazon Cognito user-pool API, faithful
-//! enough to test sign-in clients end to end: SRP (`USER_SRP_AUTH`), passwords, SMS / TOTP /
-//! e-mail MFA, MFA set-up, remembered devices (`DEVICE_SRP_AUTH`), refresh tokens, RS256 JWTs
-//! with a JWKS, and test hooks (outbox, clock, fault injection). See `README.md`.
+//! enough to test sign-in clients end to end: SRP (`USER_SRP_AUTH`), passwords, choice-based
+//! sign-in (`USER_AUTH`, with e-mail / SMS one-time passwords), `CUSTOM_AUTH` with a built-in
+//! challenge, SMS / TOTP / e-mail MFA, MFA set-up, remembered devices (`DEVICE_SRP_AUTH`),
+//! refresh tokens, RS256 JWTs with a JWKS, and test hooks (outbox, clock, fault injection,
+//! custom challenge). See `README.md`.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {

@@ -30,6 +30,7 @@ pub fn router(app: Arc<App>) -> Router {
             get(hooks::clock_get).post(hooks::clock_post),
         )
         .route("/_emulator/faults", any(hooks::faults))
+        .route("/_emulator/custom-auth", any(hooks::custom_auth))
         .fallback(not_found)
         .with_state(app)
 }

@@ -78,9 +78,33 @@ pub struct Pool {
     pub username_attributes: Vec<String>,
     pub alias_attributes: Vec<String>,
     pub auto_verified_attributes: Vec<String>,
+    /// `Policies.SignInPolicy.AllowedFirstAuthFactors`; `None` is Cognito's default `[PASSWORD]`.
+    pub allowed_first_auth_factors: Option<Vec<String>>,
+    /// The built-in stand-in for the custom-auth Lambda triggers (`POST /_emulator/custom-auth`).
+    pub custom_auth: Option<CustomAuthConfig>,
     /// Extra request fields echoed by DescribeUserPool.
     pub extra: serde_json::Map<String, serde_json::Value>,
     pub users: BTreeMap<String, User>,
+}
+
+impl Pool {
+    /// The first factors USER_AUTH may offer (Cognito's default is `[PASSWORD]`).
+    pub fn first_auth_factors(&self) -> Vec<String> {
+        match &self.allowed_first_auth_factors {
+            Some(v) if !v.is_empty() => v.clone(),
+            _ => vec!["PASSWORD".to_owned()],
+        }
+    }
+}
+
+/// What CUSTOM_AUTH asks and expects, set by `POST /_emulator/custom-auth`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CustomAuthConfig {
+    /// Public `ChallengeParameters` of the `CUSTOM_CHALLENGE` (USERNAME is added).
+    pub challenge_parameters: BTreeMap<String, String>,
+    /// The expected `ANSWER`, compared exactly.
+    pub answer: String,
 }
 
 /// `DeviceConfiguration` of a pool.
@@ -226,6 +250,10 @@ pub struct AuthContext {
     pub device_key: Option<String>,
     /// The device was proven by DEVICE_PASSWORD_VERIFIER.
     pub device_authenticated: bool,
+    /// A passwordless first factor (EMAIL_OTP / SMS_OTP) or a custom challenge was passed: no MFA.
+    pub mfa_satisfied: bool,
+    /// CUSTOM_AUTH with SRP first: the password step leads to CUSTOM_CHALLENGE.
+    pub custom_after_password: bool,
 }
 
 /// What a session waits for.
@@ -242,7 +270,16 @@ pub enum SessionStep {
         challenge: String,
         code: Option<String>,
         code_expires: u64,
+        /// A USER_AUTH first factor (EMAIL_OTP / SMS_OTP), not a second one.
+        #[serde(default)]
+        first_factor: bool,
     },
+    /// USER_AUTH without PREFERRED_CHALLENGE: the first factors on offer.
+    SelectChallenge {
+        available: Vec<String>,
+    },
+    /// CUSTOM_AUTH's built-in challenge.
+    CustomChallenge,
     MfaSetup {
         totp_verified: bool,
     },
@@ -263,6 +300,8 @@ impl SessionStep {
             SessionStep::NewPasswordRequired => "NEW_PASSWORD_REQUIRED",
             SessionStep::SelectMfaType => "SELECT_MFA_TYPE",
             SessionStep::Mfa { challenge, .. } => challenge,
+            SessionStep::SelectChallenge { .. } => "SELECT_CHALLENGE",
+            SessionStep::CustomChallenge => "CUSTOM_CHALLENGE",
             SessionStep::MfaSetup { .. } => "MFA_SETUP",
             SessionStep::DeviceSrpAuth => "DEVICE_SRP_AUTH",
             SessionStep::DevicePasswordVerifier { .. } => "DEVICE_PASSWORD_VERIFIER",

@@ -44,6 +44,38 @@ fn parse_password_policy(req: Req) -> ApiResult<Option<PasswordPolicy>> {
     }))
 }
 
+/// `Policies.SignInPolicy.AllowedFirstAuthFactors`, when sent.
+fn parse_first_auth_factors(req: Req) -> ApiResult<Option<Vec<String>>> {
+    let Some(policies) = req.opt_obj("Policies")? else {
+        return Ok(None);
+    };
+    let Some(p) = policies.opt_obj("SignInPolicy")? else {
+        return Ok(None);
+    };
+    if p.raw("AllowedFirstAuthFactors").is_none() {
+        return Ok(None);
+    }
+    let factors = p.str_list("AllowedFirstAuthFactors")?;
+    if factors.is_empty() || factors.len() > 4 {
+        return Err(invalid_parameter(
+            "1 validation error detected: Value at 'policies.signInPolicy.allowedFirstAuthFactors' failed to satisfy constraint: Member must have length between 1 and 4",
+        ));
+    }
+    const KNOWN: &[&str] = &["PASSWORD", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN"];
+    if let Some(bad) = factors.iter().find(|f| !KNOWN.contains(&f.as_str())) {
+        return Err(invalid_parameter(format!(
+            "1 validation error detected: Value '{bad}' at 'policies.signInPolicy.allowedFirstAuthFactors' failed to satisfy constraint: Member must satisfy enum value set: [PASSWORD, EMAIL_OTP, SMS_OTP, WEB_AUTHN]"
+        )));
+    }
+    let mut out: Vec<String> = Vec::new();
+    for f in factors {
+        if !out.contains(&f) {
+            out.push(f);
+        }
+    }
+    Ok(Some(out))
+}
+
 fn parse_mfa_configuration(req: Req) -> ApiResult<Option<String>> {
     match req.opt_str("MfaConfiguration")? {
         None => Ok(None),
@@ -72,7 +104,7 @@ pub(crate) fn pool_json(p: &Pool) -> Value {
             "RequireNumbers": pp.require_numbers,
             "RequireSymbols": pp.require_symbols,
             "TemporaryPasswordValidityDays": pp.temporary_password_validity_days,
-        }},
+        }, "SignInPolicy": { "AllowedFirstAuthFactors": p.first_auth_factors() }},
         "AutoVerifiedAttributes": p.auto_verified_attributes,
         "Domain": Value::Null,
     });
@@ -159,6 +191,8 @@ pub fn create_user_pool(app: &App, req: Req) -> ApiResult<Value> {
         username_attributes,
         alias_attributes,
         auto_verified_attributes: req.str_list("AutoVerifiedAttributes")?,
+        allowed_first_auth_factors: parse_first_auth_factors(req)?,
+        custom_auth: None,
         extra: extra_fields(req, POOL_EXTRA),
         users: Default::default(),
     };
@@ -178,6 +212,7 @@ pub fn update_user_pool(app: &App, req: Req) -> ApiResult<Value> {
     let mfa = parse_mfa_configuration(req)?;
     let devices = parse_device_configuration(req)?;
     let policy = parse_password_policy(req)?;
+    let factors = parse_first_auth_factors(req)?;
     let auto = req.raw("AutoVerifiedAttributes").is_some();
     let auto_list = req.str_list("AutoVerifiedAttributes")?;
     let extra = extra_fields(req, POOL_EXTRA);
@@ -196,6 +231,9 @@ pub fn update_user_pool(app: &App, req: Req) -> ApiResult<Value> {
     }
     if let Some(pp) = policy {
         p.password_policy = pp;
+    }
+    if factors.is_some() {
+        p.allowed_first_auth_factors = factors;
     }
     if auto {
         p.auto_verified_attributes = auto_list;

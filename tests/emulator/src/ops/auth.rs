@@ -194,7 +194,9 @@ pub fn initiate_auth(app: &App, req: Req) -> ApiResult<Value> {
             )?;
             Ok(json!({ "AuthenticationResult": out, "ChallengeParameters": {} }))
         }
-        "CUSTOM_AUTH" | "USER_AUTH" | "ADMIN_NO_SRP_AUTH" | "ADMIN_USER_PASSWORD_AUTH" => Err(
+        "USER_AUTH" => user_auth(app, client_id, &params),
+        "CUSTOM_AUTH" => custom_auth(app, client_id, &params),
+        "ADMIN_NO_SRP_AUTH" | "ADMIN_USER_PASSWORD_AUTH" => Err(
             invalid_parameter(format!("The emulator does not support AuthFlow {flow}")),
         ),
         _ => Err(invalid_parameter(format!(
@@ -225,7 +227,7 @@ fn user_srp_auth(
     client_id: &str,
     params: &BTreeMap<String, String>,
 ) -> ApiResult<Value> {
-    let (pool_id, username, verifier) = {
+    let ctx = {
         let st = app.lock();
         flow_allowed(&st, client_id, "USER_SRP_AUTH")?;
         let name = param(params, "USERNAME")?;
@@ -237,13 +239,28 @@ fn user_srp_auth(
             name,
             params.get("SECRET_HASH").map(String::as_str),
         )?;
-        (
-            p.id.clone(),
-            u.username.clone(),
-            (u.salt_hex.clone(), u.verifier_hex.clone()),
-        )
+        AuthContext {
+            pool_id: p.id.clone(),
+            client_id: client_id.to_owned(),
+            username: u.username.clone(),
+            ..AuthContext::default()
+        }
     };
-    let verifier = Verifier::from_hex(&verifier.0, &verifier.1)
+    password_verifier_challenge(app, ctx, param(params, "SRP_A")?)
+}
+
+/// Issues PASSWORD_VERIFIER (SALT, SRP_B, SECRET_BLOCK) for the client's `srp_a`.
+fn password_verifier_challenge(app: &App, ctx: AuthContext, srp_a: &str) -> ApiResult<Value> {
+    check_client_public(srp_a).map_err(srp_error)?;
+    let (salt_hex, verifier_hex) = {
+        let st = app.lock();
+        let u = pool(&st, &ctx.pool_id)?
+            .users
+            .get(&ctx.username)
+            .ok_or_else(user_not_found)?;
+        (u.salt_hex.clone(), u.verifier_hex.clone())
+    };
+    let verifier = Verifier::from_hex(&salt_hex, &verifier_hex)
         .map_err(|_| not_authorized("Incorrect username or password."))?;
     let server = ServerChallenge::new(&verifier);
     let secret_block = random_bytes(128);
@@ -251,19 +268,13 @@ fn user_srp_auth(
         "SALT": verifier.salt_hex(),
         "SRP_B": server.public_hex(),
         "SECRET_BLOCK": STANDARD.encode(&secret_block),
-        "USERNAME": username,
-        "USER_ID_FOR_SRP": username,
+        "USERNAME": ctx.username,
+        "USER_ID_FOR_SRP": ctx.username,
     });
     let step = SessionStep::PasswordVerifier {
         b_hex: server.to_secret_hex(),
         secret_block,
-        srp_a: params.get("SRP_A").cloned().unwrap_or_default(),
-    };
-    let ctx = AuthContext {
-        pool_id,
-        client_id: client_id.to_owned(),
-        username,
-        ..AuthContext::default()
+        srp_a: srp_a.to_owned(),
     };
     let mut st = app.lock();
     let session = new_session(&mut st, ctx, step);
@@ -275,7 +286,7 @@ fn user_password_auth(
     client_id: &str,
     params: &BTreeMap<String, String>,
 ) -> ApiResult<Value> {
-    let (pool_id, user) = {
+    let ctx = {
         let st = app.lock();
         flow_allowed(&st, client_id, "USER_PASSWORD_AUTH")?;
         let name = param(params, "USERNAME")?;
@@ -286,24 +297,235 @@ fn user_password_auth(
             name,
             params.get("SECRET_HASH").map(String::as_str),
         )?;
-        (p.id.clone(), u.clone())
+        AuthContext {
+            pool_id: p.id.clone(),
+            client_id: client_id.to_owned(),
+            username: u.username.clone(),
+            ..AuthContext::default()
+        }
     };
-    let password = param(params, "PASSWORD")?;
-    if !password_matches(&pool_id, &user, password) {
+    password_first_factor(
+        app,
+        ctx,
+        param(params, "PASSWORD")?,
+        params.get("DEVICE_KEY").map(String::as_str),
+    )
+}
+
+/// Checks a plain password, then continues as after any proven password.
+fn password_first_factor(
+    app: &App,
+    ctx: AuthContext,
+    password: &str,
+    device_key: Option<&str>,
+) -> ApiResult<Value> {
+    let user = {
+        let st = app.lock();
+        pool(&st, &ctx.pool_id)?
+            .users
+            .get(&ctx.username)
+            .ok_or_else(user_not_found)?
+            .clone()
+    };
+    if !password_matches(&ctx.pool_id, &user, password) {
         return Err(incorrect_password());
     }
     let mut st = app.lock();
-    let ctx = AuthContext {
-        pool_id,
-        client_id: client_id.to_owned(),
-        username: user.username.clone(),
-        ..AuthContext::default()
+    after_password(app, &mut st, ctx, device_key)
+}
+
+// ---- USER_AUTH (choice-based sign-in) ------------------------------------------------------
+
+/// Every first factor USER_AUTH knows (WEB_AUTHN is accepted in requests, never offered).
+const FIRST_FACTORS: &[&str] = &[
+    "PASSWORD",
+    "PASSWORD_SRP",
+    "EMAIL_OTP",
+    "SMS_OTP",
+    "WEB_AUTHN",
+];
+
+/// The first factors a user can pick: the pool's `AllowedFirstAuthFactors` (PASSWORD stands for
+/// PASSWORD and PASSWORD_SRP), EMAIL_OTP only with an e-mail, SMS_OTP only with a phone number.
+pub(crate) fn available_first_factors(p: &Pool, u: &User) -> Vec<&'static str> {
+    let allowed = p.first_auth_factors();
+    let has = |f: &str| allowed.iter().any(|a| a == f);
+    let mut v = Vec::new();
+    if has("PASSWORD") {
+        v.push("PASSWORD");
+        v.push("PASSWORD_SRP");
+    }
+    if has("EMAIL_OTP") && u.attributes.contains_key("email") {
+        v.push("EMAIL_OTP");
+    }
+    if has("SMS_OTP") && u.attributes.contains_key("phone_number") {
+        v.push("SMS_OTP");
+    }
+    v
+}
+
+fn user_auth(app: &App, client_id: &str, params: &BTreeMap<String, String>) -> ApiResult<Value> {
+    let (ctx, available) = {
+        let st = app.lock();
+        flow_allowed(&st, client_id, "USER_AUTH")?;
+        let name = param(params, "USERNAME")?;
+        let (p, u) = lookup(
+            &st,
+            client_id,
+            name,
+            params.get("SECRET_HASH").map(String::as_str),
+        )?;
+        let ctx = AuthContext {
+            pool_id: p.id.clone(),
+            client_id: client_id.to_owned(),
+            username: u.username.clone(),
+            ..AuthContext::default()
+        };
+        (ctx, available_first_factors(p, u))
     };
+    let preferred = params
+        .get("PREFERRED_CHALLENGE")
+        .map(String::as_str)
+        .filter(|s| !s.is_empty());
+    if let Some(f) = preferred {
+        if !FIRST_FACTORS.contains(&f) {
+            return Err(invalid_parameter(format!(
+                "Invalid PREFERRED_CHALLENGE {f}: must be one of PASSWORD, PASSWORD_SRP, EMAIL_OTP, SMS_OTP, WEB_AUTHN"
+            )));
+        }
+    }
+    if available.is_empty() {
+        return Err(not_authorized(
+            "No sign-in method of the user pool is available for the user.",
+        ));
+    }
+    match preferred {
+        // A preference the user can't use falls back to the choice, as in Cognito.
+        Some(f) if available.contains(&f) => start_first_factor(app, ctx, f, params),
+        _ => {
+            let mut st = app.lock();
+            let session = new_session(
+                &mut st,
+                ctx,
+                SessionStep::SelectChallenge {
+                    available: available.iter().map(|s| (*s).to_owned()).collect(),
+                },
+            );
+            Ok(json!({
+                "ChallengeName": "SELECT_CHALLENGE",
+                "Session": session,
+                "ChallengeParameters": {},
+                "AvailableChallenges": available,
+            }))
+        }
+    }
+}
+
+/// Starts `factor` with the parameters in `src` (AuthParameters or ChallengeResponses).
+fn start_first_factor(
+    app: &App,
+    ctx: AuthContext,
+    factor: &str,
+    src: &BTreeMap<String, String>,
+) -> ApiResult<Value> {
+    match factor {
+        "PASSWORD" => password_first_factor(
+            app,
+            ctx,
+            param(src, "PASSWORD")?,
+            src.get("DEVICE_KEY").map(String::as_str),
+        ),
+        "PASSWORD_SRP" => password_verifier_challenge(app, ctx, param(src, "SRP_A")?),
+        "EMAIL_OTP" | "SMS_OTP" => {
+            let mut st = app.lock();
+            code_challenge(&mut st, ctx, factor, true)
+        }
+        _ => Err(invalid_parameter(format!(
+            "The sign-in method {factor} is not available for the user"
+        ))),
+    }
+}
+
+// ---- CUSTOM_AUTH (built-in stand-in for the challenge Lambda triggers) ---------------------
+
+fn custom_auth(app: &App, client_id: &str, params: &BTreeMap<String, String>) -> ApiResult<Value> {
+    let ctx = {
+        let st = app.lock();
+        let c = client(&st, client_id)?;
+        if pool(&st, &c.pool_id)?.custom_auth.is_none() {
+            return Err(invalid_parameter(
+                "The emulator does not support AuthFlow CUSTOM_AUTH until POST /_emulator/custom-auth configures the pool",
+            ));
+        }
+        flow_allowed(&st, client_id, "CUSTOM_AUTH")?;
+        let name = param(params, "USERNAME")?;
+        let (p, u) = lookup(
+            &st,
+            client_id,
+            name,
+            params.get("SECRET_HASH").map(String::as_str),
+        )?;
+        AuthContext {
+            pool_id: p.id.clone(),
+            client_id: client_id.to_owned(),
+            username: u.username.clone(),
+            ..AuthContext::default()
+        }
+    };
+    match params.get("CHALLENGE_NAME").map(String::as_str) {
+        Some("SRP_A") => {
+            let mut ctx = ctx;
+            ctx.custom_after_password = true;
+            password_verifier_challenge(app, ctx, param(params, "SRP_A")?)
+        }
+        None | Some("") | Some("CUSTOM_CHALLENGE") => {
+            let mut st = app.lock();
+            custom_challenge(&mut st, ctx)
+        }
+        Some(other) => Err(invalid_parameter(format!(
+            "Invalid CHALLENGE_NAME {other}: the emulator's CUSTOM_AUTH starts with SRP_A or CUSTOM_CHALLENGE"
+        ))),
+    }
+}
+
+/// Issues the pool's configured CUSTOM_CHALLENGE.
+fn custom_challenge(st: &mut State, ctx: AuthContext) -> ApiResult<Value> {
+    let cfg = pool(st, &ctx.pool_id)?.custom_auth.clone().ok_or_else(|| {
+        invalid_parameter("Custom auth is no longer configured for this user pool")
+    })?;
+    let mut params = Map::new();
+    for (k, v) in &cfg.challenge_parameters {
+        params.insert(k.clone(), json!(v));
+    }
+    params.insert("USERNAME".into(), json!(ctx.username));
+    let session = new_session(st, ctx, SessionStep::CustomChallenge);
+    Ok(challenge(
+        "CUSTOM_CHALLENGE",
+        &session,
+        Value::Object(params),
+    ))
+}
+
+fn custom_answer(app: &App, s: Session, resp: &BTreeMap<String, String>) -> ApiResult<Value> {
+    let answer = param(resp, "ANSWER")?;
+    let mut st = app.lock();
+    let expected = pool(&st, &s.ctx.pool_id)?
+        .custom_auth
+        .as_ref()
+        .map(|c| c.answer.clone())
+        .ok_or_else(|| not_authorized("Incorrect answer."))?;
+    if !crate::util::ct_eq(&expected, answer) {
+        // The session stays consumed: the flow ends, as when Cognito's define-auth-challenge
+        // trigger fails the authentication. Start again with InitiateAuth.
+        return Err(not_authorized("Incorrect answer."));
+    }
+    let mut ctx = s.ctx;
+    ctx.mfa_satisfied = true;
     after_password(
         app,
         &mut st,
         ctx,
-        params.get("DEVICE_KEY").map(String::as_str),
+        resp.get("DEVICE_KEY").map(String::as_str),
     )
 }
 
@@ -324,6 +546,10 @@ fn after_password(
                 _ => return Err(resource_not_found("Device does not exist.")),
             }
         }
+    }
+    if ctx.custom_after_password {
+        ctx.custom_after_password = false;
+        return custom_challenge(st, ctx);
     }
     if u.status == "FORCE_CHANGE_PASSWORD" {
         let mut attrs = Map::new();
@@ -369,8 +595,10 @@ fn mfa_or_device(app: &App, st: &mut State, ctx: AuthContext) -> ApiResult<Value
     let p = pool(st, &ctx.pool_id)?;
     let u = p.users.get(&ctx.username).ok_or_else(user_not_found)?;
     let methods = mfa_methods(p, u);
-    let required =
-        p.mfa_configuration == "ON" || (p.mfa_configuration == "OPTIONAL" && !methods.is_empty());
+    // Passwordless first factors and custom challenges stand in for MFA.
+    let required = !ctx.mfa_satisfied
+        && (p.mfa_configuration == "ON"
+            || (p.mfa_configuration == "OPTIONAL" && !methods.is_empty()));
     if let (Some(dc), Some(key)) = (&p.device_configuration, &ctx.device_key) {
         let remembered = u.devices.get(key).is_some_and(|d| d.remembered);
         // A remembered device replaces MFA when the pool says so; without MFA any tracked
@@ -422,6 +650,16 @@ fn mfa_or_device(app: &App, st: &mut State, ctx: AuthContext) -> ApiResult<Value
 }
 
 fn mfa_challenge(st: &mut State, ctx: AuthContext, method: &'static str) -> ApiResult<Value> {
+    code_challenge(st, ctx, method, false)
+}
+
+/// Issues a code challenge: an MFA method, or (`first_factor`) a USER_AUTH EMAIL_OTP / SMS_OTP.
+fn code_challenge(
+    st: &mut State,
+    ctx: AuthContext,
+    method: &str,
+    first_factor: bool,
+) -> ApiResult<Value> {
     let now = st.now();
     let u = pool(st, &ctx.pool_id)?
         .users
@@ -429,8 +667,8 @@ fn mfa_challenge(st: &mut State, ctx: AuthContext, method: &'static str) -> ApiR
         .ok_or_else(user_not_found)?
         .clone();
     let (params, code) = match method {
-        "SMS_MFA" | "EMAIL_OTP" => {
-            let (attr, channel) = if method == "SMS_MFA" {
+        "SMS_MFA" | "EMAIL_OTP" | "SMS_OTP" => {
+            let (attr, channel) = if method != "EMAIL_OTP" {
                 ("phone_number", "SMS")
             } else {
                 ("email", "EMAIL")
@@ -449,7 +687,7 @@ fn mfa_challenge(st: &mut State, ctx: AuthContext, method: &'static str) -> ApiR
                 channel,
                 &dest,
                 &code,
-                "MFA",
+                if first_factor { "SIGN_IN" } else { "MFA" },
             );
             (
                 json!({
@@ -465,6 +703,7 @@ fn mfa_challenge(st: &mut State, ctx: AuthContext, method: &'static str) -> ApiR
         challenge: method.to_owned(),
         code,
         code_expires: now + MFA_CODE_TTL,
+        first_factor,
     };
     let session = new_session(st, ctx, step);
     Ok(challenge(method, &session, params))
@@ -489,6 +728,9 @@ pub fn respond_to_auth_challenge(app: &App, req: Req) -> ApiResult<Value> {
         "NEW_PASSWORD_REQUIRED",
         "DEVICE_SRP_AUTH",
         "DEVICE_PASSWORD_VERIFIER",
+        "SELECT_CHALLENGE",
+        "SMS_OTP",
+        "CUSTOM_CHALLENGE",
     ];
     if !KNOWN.contains(&name) {
         return Err(invalid_parameter(format!(
@@ -532,7 +774,20 @@ pub fn respond_to_auth_challenge(app: &App, req: Req) -> ApiResult<Value> {
                 .ok_or_else(|| invalid_parameter(format!("Invalid MFA type {answer}")))?;
             mfa_challenge(&mut st, s.ctx, m)
         }
-        ("SMS_MFA" | "SOFTWARE_TOKEN_MFA" | "EMAIL_OTP", Some((id, s))) => {
+        ("SELECT_CHALLENGE", Some((_, s))) => {
+            let answer = param(&resp, "ANSWER")?;
+            let SessionStep::SelectChallenge { available } = &s.step else {
+                return Err(not_authorized("Invalid session for the user."));
+            };
+            if !available.iter().any(|a| a == answer) {
+                return Err(invalid_parameter(format!(
+                    "Invalid ANSWER {answer}: not one of the AvailableChallenges"
+                )));
+            }
+            start_first_factor(app, s.ctx, answer, &resp)
+        }
+        ("CUSTOM_CHALLENGE", Some((_, s))) => custom_answer(app, s, &resp),
+        ("SMS_MFA" | "SOFTWARE_TOKEN_MFA" | "EMAIL_OTP" | "SMS_OTP", Some((id, s))) => {
             mfa_answer(app, id, s, name, &resp)
         }
         ("MFA_SETUP", Some((_, s))) => match s.step {
@@ -659,13 +914,17 @@ fn mfa_answer(
     resp: &BTreeMap<String, String>,
 ) -> ApiResult<Value> {
     let SessionStep::Mfa {
-        code, code_expires, ..
+        code,
+        code_expires,
+        first_factor,
+        ..
     } = &s.step
     else {
         return Err(not_authorized("Invalid session for the user."));
     };
     let key = match name {
         "SMS_MFA" => "SMS_MFA_CODE",
+        "SMS_OTP" => "SMS_OTP_CODE",
         "EMAIL_OTP" => "EMAIL_OTP_CODE",
         _ => "SOFTWARE_TOKEN_MFA_CODE",
     };
@@ -701,6 +960,17 @@ fn mfa_answer(
     if !ok {
         restore_session(&mut st, id);
         return Err(code_mismatch());
+    }
+    if *first_factor {
+        // A passwordless first factor: status checks, device, new password; no MFA after it.
+        let mut ctx = s.ctx.clone();
+        ctx.mfa_satisfied = true;
+        return after_password(
+            app,
+            &mut st,
+            ctx,
+            resp.get("DEVICE_KEY").map(String::as_str),
+        );
     }
     mfa_done(app, &mut st, s.ctx)
 }
