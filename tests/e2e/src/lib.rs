@@ -49,6 +49,8 @@ pub struct PoolSpec {
     pub email_as_username: bool,
     /// `AutoVerifiedAttributes = [email]`: changing the e-mail sends a code.
     pub auto_verify_email: bool,
+    /// `Policies.SignInPolicy.AllowedFirstAuthFactors` for `USER_AUTH` (Cognito's default: PASSWORD).
+    pub first_factors: Vec<&'static str>,
     pub client_secret: bool,
 }
 
@@ -63,6 +65,7 @@ impl Default for PoolSpec {
             device_replaces_mfa: true,
             email_as_username: false,
             auto_verify_email: false,
+            first_factors: vec!["PASSWORD"],
             client_secret: false,
         }
     }
@@ -102,7 +105,11 @@ impl Emu {
 
     /// Creates a pool and an app client.
     pub async fn pool(&self, spec: PoolSpec) -> Pool {
-        let mut body = json!({ "PoolName": "e2e", "MfaConfiguration": spec.mfa });
+        let mut body = json!({
+            "PoolName": "e2e",
+            "MfaConfiguration": spec.mfa,
+            "Policies": { "SignInPolicy": { "AllowedFirstAuthFactors": spec.first_factors } },
+        });
         if spec.email_as_username {
             body["UsernameAttributes"] = json!(["email"]);
         }
@@ -147,7 +154,10 @@ impl Emu {
                     "UserPoolId": pool_id,
                     "ClientName": "e2e-app",
                     "GenerateSecret": spec.client_secret,
-                    "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+                    "ExplicitAuthFlows": [
+                        "ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH",
+                        "ALLOW_USER_AUTH", "ALLOW_CUSTOM_AUTH",
+                    ],
                 }),
             )
             .await;
@@ -240,6 +250,21 @@ impl Emu {
         .expect("clock");
         assert_eq!(response.status, 200);
         self.clock.advance(seconds);
+    }
+
+    /// Configures the pool's `CUSTOM_AUTH` challenge (the emulator's stand-in for Lambdas).
+    pub async fn custom_auth(&self, pool: &Pool, parameters: Value, answer: &str) {
+        let body = json!({ "userPoolId": pool.pool_id, "challengeParameters": parameters, "answer": answer }).to_string();
+        let response = client::request(
+            &self.endpoint,
+            "POST",
+            "/_emulator/custom-auth",
+            &[("content-type", "application/json")],
+            body.as_bytes(),
+        )
+        .await
+        .expect("custom-auth hook");
+        assert_eq!(response.status, 200, "{}", response.json());
     }
 
     /// Makes the next `count` calls of `operation` fail with `error`.
