@@ -5,9 +5,12 @@
 //! `cognito-auth/<user pool id>/<app client id>/`, and everything about a user is keyed by
 //! Cognito's *canonical* username — the `username` claim of the access token, which is also
 //! `USER_ID_FOR_SRP` (for pools that sign in with an e-mail or phone number this is the user's
-//! `sub`, not what was typed). What the user typed is mapped to the canonical name under
-//! `alias/<typed name>`, so a device remembered after signing in with `alice@example.com`
-//! is found again whether the user next types the e-mail, the phone number or the username.
+//! `sub`, not what was typed). A device remembered after signing in with `alice@example.com`
+//! is found again whether the user next types the e-mail, the phone number or the username:
+//! in SRP flows Cognito names the canonical user in the `PASSWORD_VERIFIER` challenge
+//! (`USER_ID_FOR_SRP`), and the device stored under that name answers; and what the user typed is
+//! mapped to the canonical name under `alias/<typed name, lower-cased>`, so flows that must send
+//! `DEVICE_KEY` with `InitiateAuth` (`USER_PASSWORD_AUTH`) find it too.
 //!
 //! | key (after the prefix) | value |
 //! | --- | --- |

@@ -47,6 +47,18 @@ impl Env for ClientEnv<'_> {
     fn new_ephemeral(&self) -> Result<ClientEphemeral, SrpError> {
         ClientEphemeral::try_generate()
     }
+
+    fn device_for(&self, canonical_username: &str) -> Option<DeviceCredentials> {
+        match self.client.confirmed_device(canonical_username) {
+            Ok(device) => device,
+            Err(error) => {
+                // The sign-in goes on without the device (MFA will be asked); the store's
+                // failure is reported, not hidden.
+                tracing::warn!(%error, "could not read the stored device");
+                None
+            }
+        }
+    }
 }
 
 impl AuthClient {
@@ -288,10 +300,15 @@ impl AuthClient {
 
     /// The stored device of the user who typed `username`, if it is confirmed.
     fn device_for_sign_in(&self, username: &str) -> Result<Option<DeviceCredentials>, AuthError> {
-        let Some(canonical) = self.canonical_username(username)? else {
-            return Ok(None);
-        };
-        Ok(self.stored_device(&canonical)?.and_then(|device| {
+        match self.canonical_username(username)? {
+            Some(canonical) => self.confirmed_device(&canonical),
+            None => Ok(None),
+        }
+    }
+
+    /// The confirmed (not pending) device stored for a canonical username.
+    fn confirmed_device(&self, canonical: &str) -> Result<Option<DeviceCredentials>, AuthError> {
+        Ok(self.stored_device(canonical)?.and_then(|device| {
             (device.state != StoredDeviceState::Pending).then(|| DeviceCredentials {
                 device_key: device.device_key.clone(),
                 device_group_key: device.device_group_key.clone(),

@@ -24,6 +24,9 @@ impl Env for FixedEnv {
             "1f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c5b6a7988",
         )
     }
+    fn device_for(&self, _canonical_username: &str) -> Option<DeviceCredentials> {
+        None
+    }
 }
 
 fn config(secret: bool) -> MachineConfig {
@@ -837,4 +840,47 @@ fn malformed_challenges_fail_cleanly() {
         effects.as_slice(),
         [Effect::Failed(AuthError::InvalidResponse { .. })]
     ));
+}
+
+/// An environment whose store knows a device of the canonical user.
+struct EnvWithDevice;
+
+impl Env for EnvWithDevice {
+    fn now_unix(&self) -> u64 {
+        FixedEnv.now_unix()
+    }
+    fn new_ephemeral(&self) -> Result<ClientEphemeral, SrpError> {
+        FixedEnv.new_ephemeral()
+    }
+    fn device_for(&self, canonical_username: &str) -> Option<DeviceCredentials> {
+        (canonical_username == "7d4a6b1e-user").then(|| DeviceCredentials {
+            device_key: "us-east-1_stored".into(),
+            device_group_key: "-grp".into(),
+            device_secret: Zeroizing::new("stored secret".into()),
+        })
+    }
+}
+
+#[test]
+fn a_device_stored_under_the_canonical_name_is_used_whatever_alias_was_typed() {
+    let Step { state, .. } = step(
+        SignInState::Idle,
+        srp_start(),
+        &config(false),
+        &EnvWithDevice,
+    );
+    let Step { state, effects } = step(
+        state,
+        challenge("PASSWORD_VERIFIER", SRP_CHALLENGE),
+        &config(false),
+        &EnvWithDevice,
+    );
+    assert_eq!(responses(&effects).1["DEVICE_KEY"], "us-east-1_stored");
+    let Step { effects, .. } = step(
+        state,
+        challenge("DEVICE_SRP_AUTH", &[("USERNAME", "7d4a6b1e-user")]),
+        &config(false),
+        &EnvWithDevice,
+    );
+    assert_eq!(responses(&effects).0, "DEVICE_SRP_AUTH");
 }

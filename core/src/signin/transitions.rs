@@ -31,10 +31,13 @@ impl MachineConfig {
     }
 }
 
-/// Randomness and time, supplied by the driver so transitions stay deterministic in tests.
+/// Randomness, time and the stored devices, supplied by the driver so transitions stay
+/// deterministic in tests.
 pub(crate) trait Env {
     fn now_unix(&self) -> u64;
     fn new_ephemeral(&self) -> Result<ClientEphemeral, SrpError>;
+    /// The confirmed device stored for Cognito's canonical username, if any.
+    fn device_for(&self, canonical_username: &str) -> Option<DeviceCredentials>;
 }
 
 /// What happens to the machine.
@@ -612,6 +615,11 @@ fn password_verifier(
     })();
     match result {
         Ok((user_id, answers)) => {
+            // The canonical username is known now, whatever alias was typed: a device
+            // remembered under it answers the device challenge even if this alias is new here.
+            if ctx.device.is_none() {
+                ctx.device = env.device_for(&user_id);
+            }
             ctx.canonical_username = Some(user_id);
             let request = respond(
                 &ctx,

@@ -47,6 +47,9 @@ pub struct PoolSpec {
     pub device_replaces_mfa: bool,
     /// Users sign in with their e-mail (`UsernameAttributes = [email]`).
     pub email_as_username: bool,
+    /// Users may also sign in with a verified e-mail or phone number
+    /// (`AliasAttributes = [email, phone_number]`).
+    pub email_and_phone_aliases: bool,
     /// `AutoVerifiedAttributes = [email]`: changing the e-mail sends a code.
     pub auto_verify_email: bool,
     /// `Policies.SignInPolicy.AllowedFirstAuthFactors` for `USER_AUTH` (Cognito's default: PASSWORD).
@@ -64,6 +67,7 @@ impl Default for PoolSpec {
             devices: DeviceMode::Off,
             device_replaces_mfa: true,
             email_as_username: false,
+            email_and_phone_aliases: false,
             auto_verify_email: false,
             first_factors: vec!["PASSWORD"],
             client_secret: false,
@@ -112,6 +116,9 @@ impl Emu {
         });
         if spec.email_as_username {
             body["UsernameAttributes"] = json!(["email"]);
+        }
+        if spec.email_and_phone_aliases {
+            body["AliasAttributes"] = json!(["email", "phone_number"]);
         }
         if spec.email_as_username || spec.auto_verify_email {
             body["AutoVerifiedAttributes"] = json!(["email"]);

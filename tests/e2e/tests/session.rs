@@ -273,6 +273,75 @@ async fn device_is_found_under_any_alias() {
     assert!(again.is_signed_in, "{again:?}");
 }
 
+/// The same rule with e-mail and phone aliases of a username: the device remembered after
+/// signing in with the phone number is used when the user types the e-mail or the username.
+#[tokio::test]
+async fn device_is_found_under_email_and_phone_aliases() {
+    let emu = Emu::start().await;
+    let pool = emu
+        .pool(PoolSpec {
+            mfa: "ON",
+            devices: DeviceMode::Always,
+            email_and_phone_aliases: true,
+            ..Default::default()
+        })
+        .await;
+    emu.user(
+        &pool,
+        "yuri",
+        &[
+            ("email", "yuri@example.com"),
+            ("phone_number", "+15555550133"),
+        ],
+    )
+    .await;
+    let (client, _, store) = emu.new_client(&pool);
+    let first = client
+        .sign_in("+15555550133", Some(PASSWORD), SignInOptions::default())
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            first.next_step,
+            SignInNextStep::ConfirmSignInWithSmsMfaCode { .. }
+        ),
+        "{first:?}"
+    );
+    let code = emu.last_code(&pool, "yuri").await;
+    client
+        .confirm_sign_in(&code, ConfirmSignInOptions::default())
+        .await
+        .unwrap();
+    assert!(
+        store.keys().iter().any(|k| k.ends_with("user/yuri/device")),
+        "{:?}",
+        store.keys()
+    );
+
+    for typed in ["yuri", "+15555550133"] {
+        client.sign_out(false).await.unwrap();
+        let again = client
+            .sign_in(typed, Some(PASSWORD), SignInOptions::default())
+            .await
+            .unwrap();
+        assert!(
+            again.is_signed_in,
+            "{typed}: the remembered device skips MFA: {again:?}"
+        );
+    }
+    // An alias never typed on this device before: Cognito's USER_ID_FOR_SRP names the user, and
+    // the device stored under that name answers the device challenge at once.
+    client.sign_out(false).await.unwrap();
+    let by_email = client
+        .sign_in("yuri@example.com", Some(PASSWORD), SignInOptions::default())
+        .await
+        .unwrap();
+    assert!(
+        by_email.is_signed_in,
+        "a new alias still finds the device: {by_email:?}"
+    );
+}
+
 #[derive(Default)]
 struct Recorder(std::sync::Mutex<Vec<AuthEvent>>);
 
