@@ -38,10 +38,13 @@ pub trait AuthEventListener: Send + Sync {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ListenerId(pub u64);
 
+/// The last id handed out, and the listeners by id.
+type Registry = (u64, Vec<(u64, Arc<dyn AuthEventListener>)>);
+
 /// The listeners of one client.
 #[derive(Default)]
 pub(super) struct Listeners {
-    listeners: Mutex<(u64, Vec<(u64, Arc<dyn AuthEventListener>)>)>,
+    listeners: Mutex<Registry>,
 }
 
 impl Listeners {
@@ -67,8 +70,7 @@ impl Listeners {
         }
     }
 
-    #[allow(clippy::type_complexity)]
-    fn lock(&self) -> std::sync::MutexGuard<'_, (u64, Vec<(u64, Arc<dyn AuthEventListener>)>)> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Registry> {
         self.listeners
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
