@@ -129,6 +129,18 @@ pub(crate) enum StoredDeviceState {
     Remembered,
     /// Confirmed, not remembered.
     NotRemembered,
+    /// Forgotten on this device: only the key is kept, to report the status; the secret is gone.
+    Forgotten,
+}
+
+impl StoredDeviceState {
+    /// Whether the device can answer `DEVICE_SRP_AUTH` (confirmed and not forgotten).
+    pub fn usable(self) -> bool {
+        matches!(
+            self,
+            StoredDeviceState::Remembered | StoredDeviceState::NotRemembered
+        )
+    }
 }
 
 /// A device's key and secret.

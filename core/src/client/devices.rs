@@ -144,7 +144,7 @@ impl AuthClient {
 
     async fn set_device_status(&self, remembered: bool) -> Result<(), AuthError> {
         let username = self.current_username()?.ok_or(AuthError::SignedOut)?;
-        let mut device = self.stored_device(&username)?.ok_or_else(|| {
+        let mut device = self.usable_device(&username)?.ok_or_else(|| {
             AuthError::invalid_state("This device is not tracked by Cognito; sign in first on a pool that tracks devices.")
         })?;
         let request = UpdateDeviceStatusRequest {
@@ -174,11 +174,12 @@ impl AuthClient {
         Ok(())
     }
 
-    /// Forgets a device. With `None`, this device: Cognito stops tracking it and its key and
-    /// secret are deleted here, so the next sign-in asks for MFA again.
+    /// Forgets a device. With `None`, this device: Cognito stops tracking it and its secret is
+    /// deleted here (its status becomes [`DeviceStatus::Forgotten`]), so the next sign-in asks
+    /// for MFA again and Cognito issues a new device.
     pub async fn forget_device(&self, device_id: Option<&str>) -> Result<(), AuthError> {
         let username = self.current_username()?.ok_or(AuthError::SignedOut)?;
-        let current = self.stored_device(&username)?;
+        let current = self.usable_device(&username)?;
         let device_key = match (device_id, &current) {
             (Some(id), _) => id.to_owned(),
             (None, Some(device)) => device.device_key.clone(),
@@ -194,7 +195,17 @@ impl AuthClient {
         };
         self.call::<_, Empty>("ForgetDevice", &request).await?;
         if current.is_some_and(|d| d.device_key == device_key) {
-            self.store.delete(&self.keys.device(&username))?;
+            let tombstone = StoredDevice {
+                device_key: device_key.clone(),
+                device_group_key: String::new(),
+                device_secret: String::new(),
+                state: StoredDeviceState::Forgotten,
+            };
+            write_json(
+                self.store.as_ref(),
+                &self.keys.device(&username),
+                &tombstone,
+            )?;
             tracing::info!("this device was forgotten");
         }
         self.listeners
@@ -216,7 +227,7 @@ impl AuthClient {
     /// Every device of the signed-in user (all pages), the current one marked.
     pub async fn fetch_devices(&self) -> Result<Vec<AuthDevice>, AuthError> {
         let username = self.current_username()?.ok_or(AuthError::SignedOut)?;
-        let current_key = self.stored_device(&username)?.map(|d| d.device_key.clone());
+        let current_key = self.usable_device(&username)?.map(|d| d.device_key.clone());
         let access_token = self.access_token().await?;
         let mut devices = Vec::new();
         let mut pagination_token = None;
@@ -244,6 +255,11 @@ impl AuthClient {
         read_json(self.store.as_ref(), &self.keys.device(username))
     }
 
+    /// The stored device if it can answer `DEVICE_SRP_AUTH` (confirmed, not forgotten).
+    pub(super) fn usable_device(&self, username: &str) -> Result<Option<StoredDevice>, AuthError> {
+        Ok(self.stored_device(username)?.filter(|d| d.state.usable()))
+    }
+
     /// Deletes the stored device of the user who typed `typed`.
     pub(super) fn forget_local_device_of(&self, typed: &str) -> Result<(), AuthError> {
         if let Some(canonical) = self.canonical_username(typed)? {
@@ -257,6 +273,7 @@ fn status_of(state: StoredDeviceState) -> DeviceStatus {
     match state {
         StoredDeviceState::Remembered => DeviceStatus::Remembered,
         StoredDeviceState::NotRemembered => DeviceStatus::NotRemembered,
+        StoredDeviceState::Forgotten => DeviceStatus::Forgotten,
         StoredDeviceState::Pending => DeviceStatus::NotTracked,
     }
 }

@@ -191,7 +191,7 @@ impl AuthClient {
             self.clear_session(username)?;
             return Err(AuthError::SignedOut);
         };
-        let device_key = self.stored_device(username)?.map(|d| d.device_key.clone());
+        let device_key = self.usable_device(username)?.map(|d| d.device_key.clone());
         tracing::debug!(with_device = device_key.is_some(), "refreshing tokens");
         let request = GetTokensFromRefreshTokenRequest {
             refresh_token: refresh_token.clone(),

@@ -13,7 +13,7 @@ use crate::signin::{
     PendingSignIn, SignInNextStep, SignInOptions, SignInState,
 };
 use crate::srp::{ClientEphemeral, SrpError};
-use crate::store::{read_json, write_json, StoredDeviceState};
+use crate::store::{read_json, write_json};
 
 /// A saved sign-in older than this cannot have a live Cognito session (at most 15 minutes).
 const PENDING_SIGN_IN_LIFETIME_SECONDS: u64 = 15 * 60;
@@ -306,15 +306,15 @@ impl AuthClient {
         }
     }
 
-    /// The confirmed (not pending) device stored for a canonical username.
+    /// The confirmed device stored for a canonical username.
     fn confirmed_device(&self, canonical: &str) -> Result<Option<DeviceCredentials>, AuthError> {
-        Ok(self.stored_device(canonical)?.and_then(|device| {
-            (device.state != StoredDeviceState::Pending).then(|| DeviceCredentials {
+        Ok(self
+            .usable_device(canonical)?
+            .map(|device| DeviceCredentials {
                 device_key: device.device_key.clone(),
                 device_group_key: device.device_group_key.clone(),
                 device_secret: Zeroizing::new(device.device_secret.clone()),
-            })
-        }))
+            }))
     }
 
     async fn finish_sign_in(

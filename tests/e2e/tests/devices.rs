@@ -161,9 +161,9 @@ async fn forget_restart_and_tampered_secret() {
     client.forget_device(None).await.expect("forget");
     assert_eq!(
         client.current_device_status().unwrap(),
-        DeviceStatus::NotTracked
+        DeviceStatus::Forgotten
     );
-    assert!(!store.keys().iter().any(|k| k.ends_with("/device")));
+    assert_eq!(stored_secret(&store), None, "the device secret is deleted");
     client.sign_out(false).await.unwrap();
     let (after_forget, asked) = sign_in(&emu, &pool, &client).await;
     assert!(asked, "a forgotten device is asked for MFA again");
@@ -329,7 +329,11 @@ async fn a_fault_on_every_call_loses_no_device_secret() {
         DeviceStatus::Remembered
     );
     client.forget_device(None).await.expect("retry forget");
-    assert_eq!(device_record(&store), None);
+    assert_eq!(
+        client.current_device_status().unwrap(),
+        DeviceStatus::Forgotten
+    );
+    assert_eq!(stored_secret(&store), None, "the device secret is deleted");
     assert!(client
         .fetch_devices()
         .await
@@ -365,4 +369,14 @@ async fn a_device_forgotten_elsewhere_is_dropped_and_the_sign_in_retried() {
             .count(),
         1
     );
+}
+
+/// The device secret in the store, if any (a forgotten device keeps only its key).
+fn stored_secret(store: &InMemoryStore) -> Option<String> {
+    let key = store.keys().into_iter().find(|k| k.ends_with("/device"))?;
+    let record: serde_json::Value = serde_json::from_str(&store.get(&key).ok()??).ok()?;
+    record["device_secret"]
+        .as_str()
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
 }

@@ -336,7 +336,7 @@ impl Demo {
             .map_err(|e| e.to_string())?;
         let status = laptop.current_device_status().map_err(|e| e.to_string())?;
         expect(
-            status == DeviceStatus::NotTracked,
+            status == DeviceStatus::Forgotten,
             format!("laptop is still {status:?}"),
         )?;
         let after = self

@@ -40,7 +40,7 @@ class DevicesTest {
 
         // Forget this device: its secret is gone and the next sign-in asks for MFA again.
         phone.forgetDevice()
-        assertEquals(DeviceStatus.NOT_TRACKED, phone.currentDeviceStatus())
+        assertEquals(DeviceStatus.FORGOTTEN, phone.currentDeviceStatus())
         phone.signOut()
         val next = phone.signIn("grace", PASSWORD)
         assertTrue(next.nextStep is SignInNextStep.ConfirmSignInWithSmsMfaCode)

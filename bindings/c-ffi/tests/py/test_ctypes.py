@@ -1,0 +1,404 @@
+"""The C ABI of cognito-auth driven from Python ctypes the way the Dart package drives it.
+
+* One completion callback for every operation; `user_data` carries a request id that finds the
+  waiting future (Dart: one `NativeCallable.listener` + a map of `Completer`s).
+* The result `char*` is copied, then freed with `cognito_string_free` (ownership rule).
+* The secret store is a `CognitoSecretStore` vtable whose callbacks return at once and complete
+  the request later from another thread (Dart: `NativeCallable.listener` callbacks).
+
+    python3 test_ctypes.py LIBRARY_PATH http://127.0.0.1:PORT
+
+Prints "ok - ..." per check and "py-ctypes: N passed, M failed"; exits 1 on a failure.
+Standard library only; talks to 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import ctypes as C
+import json
+import sys
+import threading
+import urllib.parse
+import urllib.request
+import uuid
+
+PASSWORD = "Correct-Horse-9!"
+PHONE = "+15555550123"
+
+OK, NULL_ARGUMENT, INVALID_JSON, INVALID_HANDLE = 0, 1, 3, 4
+STORAGE, INVALID_STATE, SIGNED_OUT = 13, 14, 16
+NOT_AUTHORIZED, CODE_MISMATCH = 101, 105
+
+COMPLETION = C.CFUNCTYPE(None, C.c_void_p, C.c_int32, C.c_void_p)
+EVENT = C.CFUNCTYPE(None, C.c_void_p, C.c_void_p)
+GET = C.CFUNCTYPE(None, C.c_void_p, C.c_uint64, C.c_char_p)
+SET = C.CFUNCTYPE(None, C.c_void_p, C.c_uint64, C.c_char_p, C.c_char_p)
+REMOVE = C.CFUNCTYPE(None, C.c_void_p, C.c_uint64, C.c_char_p)
+RELEASE = C.CFUNCTYPE(None, C.c_void_p)
+
+
+class SecretStoreVTable(C.Structure):
+    _fields_ = [
+        ("context", C.c_void_p),
+        ("get", GET),
+        ("set", SET),
+        ("remove", REMOVE),
+        ("release", RELEASE),
+    ]
+
+
+OPERATIONS = [
+    "sign_in", "confirm_sign_in", "pending_sign_in_step", "cancel_sign_in",
+    "fetch_auth_session", "sign_out", "get_current_user", "remember_device",
+    "stop_remembering_device", "forget_device", "fetch_devices", "current_device_status",
+    "set_up_totp", "verify_totp_setup", "fetch_mfa_preference", "update_mfa_preference",
+    "sign_up", "confirm_sign_up", "resend_sign_up_code", "reset_password",
+    "confirm_reset_password", "update_password", "fetch_user_attributes",
+    "update_user_attributes", "send_user_attribute_verification_code",
+    "confirm_user_attribute", "delete_user",
+]
+
+
+class Library:
+    def __init__(self, path: str):
+        lib = C.CDLL(path)
+        self.lib = lib
+        lib.cognito_client_new.argtypes = [C.c_char_p, C.POINTER(SecretStoreVTable),
+                                           C.POINTER(C.c_uint64), C.POINTER(C.c_void_p)]
+        lib.cognito_client_new.restype = C.c_int32
+        lib.cognito_client_new_in_memory.argtypes = [C.c_char_p, C.POINTER(C.c_uint64),
+                                                     C.POINTER(C.c_void_p)]
+        lib.cognito_client_new_in_memory.restype = C.c_int32
+        lib.cognito_client_free.argtypes = [C.c_uint64]
+        lib.cognito_client_free.restype = C.c_int32
+        lib.cognito_client_set_event_callback.argtypes = [C.c_uint64, EVENT, C.c_void_p]
+        lib.cognito_client_set_event_callback.restype = C.c_int32
+        lib.cognito_string_free.argtypes = [C.c_void_p]
+        lib.cognito_string_free.restype = None
+        lib.cognito_store_complete.argtypes = [C.c_uint64, C.c_int32, C.c_char_p]
+        lib.cognito_store_complete.restype = C.c_int32
+        lib.cognito_error_code_name.argtypes = [C.c_int32]
+        lib.cognito_error_code_name.restype = C.c_char_p
+        for name in OPERATIONS:
+            fn = getattr(lib, "cognito_" + name)
+            fn.argtypes = [C.c_uint64, C.c_char_p, COMPLETION, C.c_void_p]
+            fn.restype = C.c_int32
+
+        self.pending: dict[int, tuple[threading.Event, list]] = {}
+        self.next_id = 1
+        self.lock = threading.Lock()
+        self.completion = COMPLETION(self._on_complete)  # kept alive for the library's lifetime
+
+    def take_string(self, ptr: int | None) -> str | None:
+        """Copies a library-owned string and frees it (the ownership rule)."""
+        if not ptr:
+            return None
+        text = C.string_at(ptr).decode("utf-8")
+        self.lib.cognito_string_free(ptr)
+        return text
+
+    def _on_complete(self, user_data, code, json_ptr):
+        text = self.take_string(json_ptr)
+        with self.lock:
+            event, slot = self.pending.pop(user_data)
+        slot.extend([code, json.loads(text), threading.get_ident()])
+        event.set()
+
+    def call(self, operation: str, client: int, request: dict | None = None):
+        """Starts an operation and waits for its callback: (code, json)."""
+        with self.lock:
+            request_id = self.next_id
+            self.next_id += 1
+            event, slot = threading.Event(), []
+            self.pending[request_id] = (event, slot)
+        body = None if request is None else json.dumps(request).encode()
+        started = getattr(self.lib, "cognito_" + operation)(
+            client, body, self.completion, C.c_void_p(request_id))
+        if started != OK:
+            with self.lock:
+                self.pending.pop(request_id)
+            return started, None
+        assert event.wait(60), f"{operation}: no callback within 60 s"
+        code, value, thread = slot
+        assert thread != threading.get_ident(), "the callback ran on the calling thread"
+        return code, value
+
+
+class PyStore:
+    """A secret store in Python whose callbacks complete later, from another thread."""
+
+    def __init__(self, lib: Library, fail_writes: bool = False):
+        self.lib = lib
+        self.values: dict[str, str] = {}
+        self.fail_writes = fail_writes
+        self.released = threading.Event()
+        self.calls = 0
+        self.vtable = SecretStoreVTable(
+            None, GET(self._get), SET(self._set), REMOVE(self._remove), RELEASE(self._release))
+
+    def _later(self, request: int, status: int, value: str | None):
+        def complete():
+            arg = None if value is None else value.encode()
+            rc = self.lib.lib.cognito_store_complete(request, status, arg)
+            assert rc == OK, rc
+        threading.Thread(target=complete, daemon=True).start()
+
+    def _get(self, _ctx, request, key):
+        self.calls += 1
+        self._later(request, 0, self.values.get(key.decode()))
+
+    def _set(self, _ctx, request, key, value):
+        self.calls += 1
+        if self.fail_writes:
+            self._later(request, 1, "the vault is locked")
+            return
+        self.values[key.decode()] = value.decode()
+        self._later(request, 0, None)
+
+    def _remove(self, _ctx, request, key):
+        self.calls += 1
+        self.values.pop(key.decode(), None)
+        self._later(request, 0, None)
+
+    def _release(self, _ctx):
+        self.released.set()
+
+
+class Emulator:
+    def __init__(self, url: str):
+        host = urllib.parse.urlparse(url).hostname
+        assert host in ("127.0.0.1", "localhost"), f"not a loopback emulator: {url}"
+        self.url = url.rstrip("/")
+
+    def admin(self, operation: str, body: dict) -> dict:
+        req = urllib.request.Request(
+            self.url + "/", data=json.dumps(body).encode(), method="POST",
+            headers={"Content-Type": "application/x-amz-json-1.1",
+                     "X-Amz-Target": "AWSCognitoIdentityProviderService." + operation})
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            raw = resp.read()
+        return json.loads(raw) if raw.strip() else {}
+
+    def messages(self, pool_id: str, username: str) -> list:
+        q = urllib.parse.urlencode({"userPoolId": pool_id, "username": username})
+        with urllib.request.urlopen(f"{self.url}/_emulator/messages?{q}", timeout=10) as resp:
+            return json.loads(resp.read() or b"[]")
+
+    def pool(self) -> tuple[str, str]:
+        pool_id = self.admin("CreateUserPool", {
+            "PoolName": "py-ctypes-" + uuid.uuid4().hex[:6], "MfaConfiguration": "ON",
+            "DeviceConfiguration": {"ChallengeRequiredOnNewDevice": True,
+                                    "DeviceOnlyRememberedOnUserPrompt": True},
+        })["UserPool"]["Id"]
+        self.admin("SetUserPoolMfaConfig", {
+            "UserPoolId": pool_id, "MfaConfiguration": "ON",
+            "SmsMfaConfiguration": {"SmsConfiguration": {
+                "SnsCallerArn": "arn:aws:iam::123456789012:role/sns"}},
+            "SoftwareTokenMfaConfiguration": {"Enabled": True},
+        })
+        client_id = self.admin("CreateUserPoolClient", {
+            "UserPoolId": pool_id, "ClientName": "py-ctypes", "GenerateSecret": False,
+            "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        })["UserPoolClient"]["ClientId"]
+        return pool_id, client_id
+
+    def user(self, pool_id: str, username: str):
+        self.admin("AdminCreateUser", {
+            "UserPoolId": pool_id, "Username": username, "MessageAction": "SUPPRESS",
+            "UserAttributes": [
+                {"Name": "phone_number", "Value": PHONE},
+                {"Name": "phone_number_verified", "Value": "true"},
+            ]})
+        self.admin("AdminSetUserPassword", {
+            "UserPoolId": pool_id, "Username": username, "Password": PASSWORD,
+            "Permanent": True})
+
+
+class Suite:
+    def __init__(self, lib: Library, emu: Emulator):
+        self.lib, self.emu = lib, emu
+        self.passed = self.failed = 0
+        self.pool_id, self.client_id = emu.pool()
+        self.username = "bob"
+        emu.user(self.pool_id, self.username)
+
+    def check(self, ok: bool, name: str, detail=None):
+        if ok:
+            self.passed += 1
+            print(f"ok - {name}", flush=True)
+        else:
+            self.failed += 1
+            print(f"not ok - {name}: {detail}", flush=True)
+
+    def config(self) -> bytes:
+        return json.dumps({"endpoint": self.emu.url, "userPoolId": self.pool_id,
+                           "clientId": self.client_id}).encode()
+
+    def new_client(self, store: PyStore | None) -> int:
+        handle, error = C.c_uint64(0), C.c_void_p()
+        if store is None:
+            rc = self.lib.lib.cognito_client_new_in_memory(self.config(), C.byref(handle),
+                                                           C.byref(error))
+        else:
+            rc = self.lib.lib.cognito_client_new(self.config(), C.byref(store.vtable),
+                                                 C.byref(handle), C.byref(error))
+        assert rc == OK, self.lib.take_string(error.value)
+        return handle.value
+
+    def sms_count(self) -> int:
+        return len(self.emu.messages(self.pool_id, self.username))
+
+    def latest_code(self) -> str:
+        return self.emu.messages(self.pool_id, self.username)[-1]["code"]
+
+    def sign_in(self, client: int) -> tuple[bool, dict]:
+        """Signs in, answering SMS MFA from the outbox; returns (mfa asked, result)."""
+        code, result = self.lib.call("sign_in", client,
+                                     {"username": self.username, "password": PASSWORD})
+        assert code == OK, result
+        if result["isSignedIn"]:
+            return False, result
+        code, result = self.lib.call("confirm_sign_in", client,
+                                     {"challengeResponse": self.latest_code()})
+        assert code == OK, result
+        return True, result
+
+    def run(self):
+        lib = self.lib
+        store = PyStore(lib)
+        client = self.new_client(store)
+        events: list[dict] = []
+
+        def on_event(_ud, ptr):
+            events.append(json.loads(lib.take_string(ptr)))
+        event_cb = EVENT(on_event)
+        self.check(lib.lib.cognito_client_set_event_callback(client, event_cb, None) == OK,
+                   "event callback set")
+
+        # SMS MFA with a wrong code first.
+        code, r = lib.call("sign_in", client, {"username": self.username, "password": PASSWORD})
+        step = r["nextStep"] if code == OK else {}
+        self.check(code == OK and step["signInStep"] == "CONFIRM_SIGN_IN_WITH_SMS_MFA_CODE"
+                   and step["codeDeliveryDetails"]["deliveryMedium"] == "SMS"
+                   and PHONE not in json.dumps(r),
+                   "sign_in -> CONFIRM_SIGN_IN_WITH_SMS_MFA_CODE, masked destination", r)
+        code, err = lib.call("confirm_sign_in", client, {"challengeResponse": "000000"})
+        self.check(code == CODE_MISMATCH and err["code"] == CODE_MISMATCH
+                   and err["kind"] == "SERVICE"
+                   and err["exceptionName"] == "CodeMismatchException"
+                   and err["retryable"] is False and err["message"],
+                   "a wrong code -> CODE_MISMATCH with exception name and message", (code, err))
+        code, r = lib.call("confirm_sign_in", client, {"challengeResponse": self.latest_code()})
+        device = (r or {}).get("device") or {}
+        self.check(code == OK and r["isSignedIn"] and device.get("type") == "TRACKED"
+                   and device.get("status") == "NOT_REMEMBERED" and device["askUserToRemember"],
+                   "the outbox code signs in; device tracked, not yet remembered", r)
+        this_device = device.get("deviceKey")
+        self.check(any(k.endswith("/device") for k in store.values)
+                   and any(k.endswith("/tokens") for k in store.values),
+                   "tokens and device secret are in the Python store (async completions)",
+                   sorted(store.values))
+
+        # Concurrent session fetches share one client.
+        results = []
+        threads = [threading.Thread(target=lambda: results.append(
+            lib.call("fetch_auth_session", client, {"forceRefresh": False})))
+            for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.check(len(results) == 4 and all(c == OK and s["tokens"]["accessToken"]
+                                             for c, s in results),
+                   "four concurrent fetch_auth_session calls", results)
+
+        # Remember the device; the next sign-in skips MFA.
+        code, _ = lib.call("remember_device", client)
+        code2, status = lib.call("current_device_status", client)
+        self.check(code == OK and code2 == OK and status["status"] == "REMEMBERED",
+                   "remember_device -> REMEMBERED", status)
+        lib.call("sign_out", client, {"globalSignOut": False})
+        before = self.sms_count()
+        asked, r = self.sign_in(client)
+        self.check(not asked and r["isSignedIn"] and self.sms_count() == before,
+                   "the remembered device signs in without MFA (no SMS)", r)
+        code, user = lib.call("get_current_user", client)
+        self.check(code == OK and user["username"] == self.username, "get_current_user", user)
+
+        # Another device (in-memory store), then list and forget devices.
+        other = self.new_client(None)
+        asked, r = self.sign_in(other)
+        other_device = ((r or {}).get("device") or {}).get("deviceKey")
+        self.check(asked and r["isSignedIn"] and other_device, "a second device signs in with MFA", r)
+        code, devices = lib.call("fetch_devices", client)
+        self.check(code == OK and len(devices) == 2
+                   and [d["id"] for d in devices if d["isCurrentDevice"]] == [this_device],
+                   "fetch_devices: two devices, this one current", devices)
+        code, _ = lib.call("forget_device", client, {"deviceId": other_device})
+        code2, devices = lib.call("fetch_devices", client)
+        self.check(code == OK and code2 == OK and [d["id"] for d in devices] == [this_device],
+                   "forget_device(other) removes it from the list", devices)
+        code, _ = lib.call("forget_device", client)
+        code2, status = lib.call("current_device_status", client)
+        self.check(code == OK and status["status"] == "FORGOTTEN"
+                   and not any(json.loads(v).get("device_secret")
+                               for k, v in store.values.items() if k.endswith("/device")),
+                   "forget_device() forgets this device and deletes its secret", status)
+        lib.call("sign_out", client)
+        asked, _ = self.sign_in(client)
+        self.check(asked, "after forgetting, MFA is asked again")
+        names = [e["event"] for e in events]
+        self.check("SIGNED_IN" in names and "DEVICE_REMEMBERED" in names
+                   and "DEVICE_FORGOTTEN" in names and "SIGNED_OUT" in names,
+                   "events reached the event callback", names)
+
+        # Error paths.
+        fresh = self.new_client(None)
+        code, err = lib.call("sign_in", fresh,
+                             {"username": self.username, "password": "Wrong-Password-1!"})
+        self.check(code == NOT_AUTHORIZED and err["exceptionName"] == "NotAuthorizedException",
+                   "a wrong password -> NOT_AUTHORIZED", err)
+        code, err = lib.call("fetch_devices", fresh)
+        self.check(code == SIGNED_OUT and err["kind"] == "SIGNED_OUT", "signed out -> SIGNED_OUT", err)
+        code, err = lib.call("sign_in", fresh, {"username": 42})
+        self.check(code == INVALID_JSON and "username" in err["message"],
+                   "a mistyped request -> INVALID_JSON", err)
+        self.check(lib.lib.cognito_sign_in(fresh, b"{}", COMPLETION(), None) == NULL_ARGUMENT,
+                   "a NULL callback is refused")
+        failing = PyStore(lib, fail_writes=True)
+        broken = self.new_client(failing)
+        code, err = lib.call("sign_in", broken, {"username": self.username, "password": PASSWORD})
+        if code == OK:  # the MFA step is kept in memory; the store is written after the answer
+            code, err = lib.call("confirm_sign_in", broken,
+                                 {"challengeResponse": self.latest_code()})
+        self.check(code == STORAGE and "the vault is locked" in err["message"],
+                   "a store that fails -> STORAGE with its message", (code, err))
+        self.check(lib.lib.cognito_error_code_name(CODE_MISMATCH) == b"CODE_MISMATCH",
+                   "cognito_error_code_name")
+
+        # Free: handles become invalid, stores are released.
+        for handle in (client, other, fresh, broken):
+            lib.lib.cognito_client_free(handle)
+        code, err = lib.call("fetch_devices", client)
+        self.check(code == INVALID_HANDLE, "a freed handle -> INVALID_HANDLE", err)
+        self.check(lib.lib.cognito_client_free(client) == INVALID_HANDLE,
+                   "freeing twice -> INVALID_HANDLE")
+        self.check(store.released.wait(5) and failing.released.wait(5),
+                   "the stores were released")
+
+
+def main():
+    if len(sys.argv) != 3:
+        print(__doc__)
+        sys.exit(2)
+    suite = Suite(Library(sys.argv[1]), Emulator(sys.argv[2]))
+    try:
+        suite.run()
+    except Exception as e:  # a crash of the suite is a failure, reported like the others
+        suite.check(False, "suite ran to the end", repr(e))
+    print(f"py-ctypes: {suite.passed} passed, {suite.failed} failed", flush=True)
+    sys.exit(1 if suite.failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,481 @@
+// Results and next steps, decoded from the C API's result JSON (field names as in
+// bindings/c-ffi/README.md). Names follow Amplify Flutter where it has one.
+
+/// How a code was delivered.
+enum DeliveryMedium { sms, email, unknown }
+
+/// An MFA method.
+enum MfaType {
+  sms('SMS'),
+  totp('TOTP'),
+  email('EMAIL');
+
+  const MfaType(this.wireName);
+
+  /// The name in the C API's JSON.
+  final String wireName;
+
+  static MfaType fromWire(String name) =>
+      values.firstWhere((t) => t.wireName == name,
+          orElse: () => throw FormatException('unknown MFA type $name'));
+}
+
+/// A change to one MFA method, for `updateMfaPreference`.
+enum MfaPreference {
+  enabled('ENABLED'),
+  disabled('DISABLED'),
+  preferred('PREFERRED'),
+  notPreferred('NOT_PREFERRED');
+
+  const MfaPreference(this.wireName);
+
+  /// The name in the C API's JSON.
+  final String wireName;
+}
+
+/// A device's standing with Cognito.
+enum DeviceStatus {
+  remembered('REMEMBERED'),
+  notRemembered('NOT_REMEMBERED'),
+  forgotten('FORGOTTEN'),
+  notTracked('NOT_TRACKED');
+
+  const DeviceStatus(this.wireName);
+
+  /// The name in the C API's JSON.
+  final String wireName;
+
+  static DeviceStatus fromWire(String name) =>
+      values.firstWhere((s) => s.wireName == name,
+          orElse: () => throw FormatException('unknown device status $name'));
+}
+
+/// Where a code went.
+final class CodeDeliveryDetails {
+  const CodeDeliveryDetails(
+      {this.destination, required this.deliveryMedium, this.attributeName});
+
+  /// The masked destination (`+*******0199`).
+  final String? destination;
+  final DeliveryMedium deliveryMedium;
+
+  /// The attribute it went to (`phone_number`, `email`).
+  final String? attributeName;
+
+  factory CodeDeliveryDetails.fromJson(Map<String, dynamic> json) =>
+      CodeDeliveryDetails(
+        destination: json['destination'] as String?,
+        deliveryMedium: switch (json['deliveryMedium']) {
+          'SMS' => DeliveryMedium.sms,
+          'EMAIL' => DeliveryMedium.email,
+          _ => DeliveryMedium.unknown,
+        },
+        attributeName: json['attributeName'] as String?,
+      );
+
+  static CodeDeliveryDetails? maybe(Object? json) => json == null
+      ? null
+      : CodeDeliveryDetails.fromJson(json as Map<String, dynamic>);
+
+  @override
+  String toString() =>
+      'CodeDeliveryDetails($destination, ${deliveryMedium.name}, $attributeName)';
+}
+
+/// The secret of a TOTP authenticator being set up. [toString] does not print the secret.
+final class TotpSetupDetails {
+  const TotpSetupDetails({required this.sharedSecret, required this.username});
+
+  final String sharedSecret;
+  final String username;
+
+  factory TotpSetupDetails.fromJson(Map<String, dynamic> json) =>
+      TotpSetupDetails(
+          sharedSecret: json['sharedSecret'] as String,
+          username: json['username'] as String);
+
+  Map<String, dynamic> toJson() =>
+      {'sharedSecret': sharedSecret, 'username': username};
+
+  @override
+  String toString() => 'TotpSetupDetails(username: $username, sharedSecret: <redacted>)';
+}
+
+/// What the app must do next in a sign-in. Switch over the subclasses:
+///
+/// ```dart
+/// switch (result.nextStep) {
+///   case ConfirmSignInWithSmsMfaCode(:final codeDeliveryDetails): askForCode(codeDeliveryDetails);
+///   case SignInDone(): goHome();
+///   default: ...
+/// }
+/// ```
+sealed class AuthNextSignInStep {
+  const AuthNextSignInStep();
+
+  factory AuthNextSignInStep.fromJson(Map<String, dynamic> json) {
+    List<MfaType> types(String key) => [
+          for (final t in (json[key] as List<dynamic>? ?? const []))
+            MfaType.fromWire(t as String)
+        ];
+    return switch (json['signInStep'] as String?) {
+      'CONFIRM_SIGN_IN_WITH_SMS_MFA_CODE' => ConfirmSignInWithSmsMfaCode(
+          CodeDeliveryDetails.fromJson(
+              json['codeDeliveryDetails'] as Map<String, dynamic>)),
+      'CONFIRM_SIGN_IN_WITH_TOTP_CODE' => const ConfirmSignInWithTotpCode(),
+      'CONFIRM_SIGN_IN_WITH_OTP' => ConfirmSignInWithOtp(
+          CodeDeliveryDetails.fromJson(
+              json['codeDeliveryDetails'] as Map<String, dynamic>)),
+      'CONTINUE_SIGN_IN_WITH_MFA_SELECTION' =>
+        ContinueSignInWithMfaSelection(types('allowedMfaTypes')),
+      'CONTINUE_SIGN_IN_WITH_TOTP_SETUP' => ContinueSignInWithTotpSetup(
+          TotpSetupDetails.fromJson(
+              json['totpSetupDetails'] as Map<String, dynamic>)),
+      'CONTINUE_SIGN_IN_WITH_EMAIL_MFA_SETUP' =>
+        const ContinueSignInWithEmailMfaSetup(),
+      'CONTINUE_SIGN_IN_WITH_MFA_SETUP_SELECTION' =>
+        ContinueSignInWithMfaSetupSelection(types('allowedMfaTypes')),
+      'CONFIRM_SIGN_IN_WITH_NEW_PASSWORD' => ConfirmSignInWithNewPassword([
+          for (final a in (json['missingAttributes'] as List<dynamic>? ?? const []))
+            a as String
+        ]),
+      'CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE' =>
+        ConfirmSignInWithCustomChallenge({
+          for (final e in ((json['additionalInfo'] as Map<String, dynamic>?) ??
+                  const <String, dynamic>{})
+              .entries)
+            e.key: e.value as String
+        }),
+      'CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION' =>
+        ContinueSignInWithFirstFactorSelection([
+          for (final f in (json['availableFactors'] as List<dynamic>? ?? const []))
+            f as String
+        ]),
+      'CONFIRM_SIGN_UP' => const ConfirmSignUpBeforeSignIn(),
+      'RESET_PASSWORD' => const ResetPasswordBeforeSignIn(),
+      'DONE' => const SignInDone(),
+      final other => throw FormatException('unknown sign-in step $other'),
+    };
+  }
+}
+
+/// Enter the code sent by SMS: `confirmSignIn(confirmationValue: code)`.
+final class ConfirmSignInWithSmsMfaCode extends AuthNextSignInStep {
+  const ConfirmSignInWithSmsMfaCode(this.codeDeliveryDetails);
+  final CodeDeliveryDetails codeDeliveryDetails;
+}
+
+/// Enter the code of the authenticator app.
+final class ConfirmSignInWithTotpCode extends AuthNextSignInStep {
+  const ConfirmSignInWithTotpCode();
+}
+
+/// Enter the one-time code sent by e-mail (or SMS for passwordless sign-in).
+final class ConfirmSignInWithOtp extends AuthNextSignInStep {
+  const ConfirmSignInWithOtp(this.codeDeliveryDetails);
+  final CodeDeliveryDetails codeDeliveryDetails;
+}
+
+/// Choose an MFA method: `confirmSignIn(confirmationValue: 'TOTP')`.
+final class ContinueSignInWithMfaSelection extends AuthNextSignInStep {
+  const ContinueSignInWithMfaSelection(this.allowedMfaTypes);
+  final List<MfaType> allowedMfaTypes;
+}
+
+/// Set up an authenticator app, then answer with its code.
+final class ContinueSignInWithTotpSetup extends AuthNextSignInStep {
+  const ContinueSignInWithTotpSetup(this.totpSetupDetails);
+  final TotpSetupDetails totpSetupDetails;
+}
+
+/// Give an e-mail address for e-mail MFA.
+final class ContinueSignInWithEmailMfaSetup extends AuthNextSignInStep {
+  const ContinueSignInWithEmailMfaSetup();
+}
+
+/// Choose which MFA method to set up.
+final class ContinueSignInWithMfaSetupSelection extends AuthNextSignInStep {
+  const ContinueSignInWithMfaSetupSelection(this.allowedMfaTypes);
+  final List<MfaType> allowedMfaTypes;
+}
+
+/// Choose a new password (and give [missingAttributes]).
+final class ConfirmSignInWithNewPassword extends AuthNextSignInStep {
+  const ConfirmSignInWithNewPassword(this.missingAttributes);
+  final List<String> missingAttributes;
+}
+
+/// Answer the custom challenge.
+final class ConfirmSignInWithCustomChallenge extends AuthNextSignInStep {
+  const ConfirmSignInWithCustomChallenge(this.additionalInfo);
+  final Map<String, String> additionalInfo;
+}
+
+/// Choose the first factor (`PASSWORD`, `PASSWORD_SRP`, `EMAIL_OTP`, `SMS_OTP`).
+final class ContinueSignInWithFirstFactorSelection extends AuthNextSignInStep {
+  const ContinueSignInWithFirstFactorSelection(this.availableFactors);
+  final List<String> availableFactors;
+}
+
+/// The user must confirm their sign-up first (Amplify: `confirmSignUp` step).
+final class ConfirmSignUpBeforeSignIn extends AuthNextSignInStep {
+  const ConfirmSignUpBeforeSignIn();
+}
+
+/// The user must reset their password first (Amplify: `resetPassword` step).
+final class ResetPasswordBeforeSignIn extends AuthNextSignInStep {
+  const ResetPasswordBeforeSignIn();
+}
+
+/// Signed in.
+final class SignInDone extends AuthNextSignInStep {
+  const SignInDone();
+}
+
+/// What a sign-in did with this device.
+sealed class DeviceOutcome {
+  const DeviceOutcome();
+
+  static DeviceOutcome? maybe(Object? json) {
+    if (json == null) return null;
+    final map = json as Map<String, dynamic>;
+    return switch (map['type']) {
+      'TRACKED' => DeviceTracked(
+          deviceKey: map['deviceKey'] as String,
+          status: DeviceStatus.fromWire(map['status'] as String),
+          askUserToRemember: map['askUserToRemember'] as bool),
+      'NOT_TRACKED' => DeviceNotTracked(map['reason'] as String),
+      final other => throw FormatException('unknown device outcome $other'),
+    };
+  }
+}
+
+/// Cognito tracks this device. If [askUserToRemember], ask, then call `rememberDevice()`.
+final class DeviceTracked extends DeviceOutcome {
+  const DeviceTracked(
+      {required this.deviceKey,
+      required this.status,
+      required this.askUserToRemember});
+  final String deviceKey;
+  final DeviceStatus status;
+  final bool askUserToRemember;
+}
+
+/// Confirming the device failed; the sign-in succeeded anyway.
+final class DeviceNotTracked extends DeviceOutcome {
+  const DeviceNotTracked(this.reason);
+  final String reason;
+}
+
+/// The outcome of `signIn` / `confirmSignIn`.
+final class SignInResult {
+  const SignInResult(
+      {required this.isSignedIn, required this.nextStep, this.device});
+
+  final bool isSignedIn;
+  final AuthNextSignInStep nextStep;
+  final DeviceOutcome? device;
+
+  factory SignInResult.fromJson(Map<String, dynamic> json) => SignInResult(
+        isSignedIn: json['isSignedIn'] as bool,
+        nextStep: AuthNextSignInStep.fromJson(
+            json['nextStep'] as Map<String, dynamic>),
+        device: DeviceOutcome.maybe(json['device']),
+      );
+}
+
+/// The signed-in user's tokens. [toString] does not print them.
+final class AuthTokens {
+  const AuthTokens(
+      {required this.accessToken, this.idToken, required this.expiresAt});
+
+  final String accessToken;
+  final String? idToken;
+  final DateTime expiresAt;
+
+  @override
+  String toString() => 'AuthTokens(expiresAt: $expiresAt, <redacted>)';
+}
+
+/// The session: who is signed in, with fresh tokens (`fetchAuthSession`).
+final class AuthSession {
+  const AuthSession(
+      {required this.isSignedIn, this.username, this.userSub, this.tokens});
+
+  final bool isSignedIn;
+  final String? username;
+  final String? userSub;
+  final AuthTokens? tokens;
+
+  factory AuthSession.fromJson(Map<String, dynamic> json) {
+    final tokens = json['tokens'] as Map<String, dynamic>?;
+    return AuthSession(
+      isSignedIn: json['isSignedIn'] as bool,
+      username: json['username'] as String?,
+      userSub: json['userSub'] as String?,
+      tokens: tokens == null
+          ? null
+          : AuthTokens(
+              accessToken: tokens['accessToken'] as String,
+              idToken: tokens['idToken'] as String?,
+              expiresAt: DateTime.fromMillisecondsSinceEpoch(
+                  (tokens['expiresAt'] as num).toInt() * 1000,
+                  isUtc: true)),
+    );
+  }
+}
+
+/// A device of the user (`fetchDevices`).
+final class AuthDevice {
+  const AuthDevice(
+      {required this.id,
+      this.name,
+      required this.status,
+      this.createdAt,
+      this.lastAuthenticatedAt,
+      this.lastModifiedAt,
+      required this.isCurrentDevice});
+
+  final String id;
+  final String? name;
+  final DeviceStatus status;
+  final DateTime? createdAt;
+  final DateTime? lastAuthenticatedAt;
+  final DateTime? lastModifiedAt;
+  final bool isCurrentDevice;
+
+  static DateTime? _time(Object? seconds) => seconds == null
+      ? null
+      : DateTime.fromMillisecondsSinceEpoch(
+          ((seconds as num) * 1000).round(),
+          isUtc: true);
+
+  factory AuthDevice.fromJson(Map<String, dynamic> json) => AuthDevice(
+        id: json['id'] as String,
+        name: json['name'] as String?,
+        status: DeviceStatus.fromWire(json['status'] as String),
+        createdAt: _time(json['createdAt']),
+        lastAuthenticatedAt: _time(json['lastAuthenticatedAt']),
+        lastModifiedAt: _time(json['lastModifiedAt']),
+        isCurrentDevice: json['isCurrentDevice'] as bool,
+      );
+}
+
+/// The user's MFA methods (`fetchMfaPreference`).
+final class UserMfaPreference {
+  const UserMfaPreference({required this.enabled, this.preferred});
+
+  final Set<MfaType> enabled;
+  final MfaType? preferred;
+
+  factory UserMfaPreference.fromJson(Map<String, dynamic> json) =>
+      UserMfaPreference(
+        enabled: {
+          for (final t in json['enabled'] as List<dynamic>)
+            MfaType.fromWire(t as String)
+        },
+        preferred: json['preferred'] == null
+            ? null
+            : MfaType.fromWire(json['preferred'] as String),
+      );
+}
+
+/// What to do after `signUp` / `confirmSignUp`.
+sealed class AuthNextSignUpStep {
+  const AuthNextSignUpStep();
+}
+
+/// Ask for the code that was sent, then call `confirmSignUp`.
+final class ConfirmSignUpWithCode extends AuthNextSignUpStep {
+  const ConfirmSignUpWithCode(this.codeDeliveryDetails);
+  final CodeDeliveryDetails? codeDeliveryDetails;
+}
+
+/// Confirmed: the user can sign in.
+final class SignUpDone extends AuthNextSignUpStep {
+  const SignUpDone();
+}
+
+/// The outcome of `signUp` / `confirmSignUp`.
+final class SignUpResult {
+  const SignUpResult(
+      {required this.isSignUpComplete, this.userId, required this.nextStep});
+
+  final bool isSignUpComplete;
+  final String? userId;
+  final AuthNextSignUpStep nextStep;
+
+  factory SignUpResult.fromJson(Map<String, dynamic> json) {
+    final next = json['nextStep'] as Map<String, dynamic>;
+    return SignUpResult(
+      isSignUpComplete: json['isSignUpComplete'] as bool,
+      userId: json['userId'] as String?,
+      nextStep: next['signUpStep'] == 'DONE'
+          ? const SignUpDone()
+          : ConfirmSignUpWithCode(
+              CodeDeliveryDetails.maybe(next['codeDeliveryDetails'])),
+    );
+  }
+}
+
+/// The outcome of `resetPassword`: a code was sent; call `confirmResetPassword`.
+final class ResetPasswordResult {
+  const ResetPasswordResult({this.codeDeliveryDetails});
+
+  /// Always false: the password changes at `confirmResetPassword`.
+  bool get isPasswordReset => false;
+  final CodeDeliveryDetails? codeDeliveryDetails;
+}
+
+/// The signed-in user (`getCurrentUser`).
+final class AuthUser {
+  const AuthUser({required this.username, this.userId});
+
+  final String username;
+
+  /// The user's `sub`.
+  final String? userId;
+}
+
+/// Auth events (`CognitoAuth.events`), delivered on the isolate that created the client.
+sealed class AuthHubEvent {
+  const AuthHubEvent();
+
+  factory AuthHubEvent.fromJson(Map<String, dynamic> json) =>
+      switch (json['event']) {
+        'SIGNED_IN' => SignedInEvent(json['username'] as String),
+        'SIGNED_OUT' => const SignedOutEvent(),
+        'SESSION_EXPIRED' => const SessionExpiredEvent(),
+        'TOKENS_REFRESHED' => const TokensRefreshedEvent(),
+        'DEVICE_REMEMBERED' => DeviceRememberedEvent(json['deviceKey'] as String),
+        'DEVICE_FORGOTTEN' => DeviceForgottenEvent(json['deviceKey'] as String),
+        final other => throw FormatException('unknown event $other'),
+      };
+}
+
+final class SignedInEvent extends AuthHubEvent {
+  const SignedInEvent(this.username);
+  final String username;
+}
+
+final class SignedOutEvent extends AuthHubEvent {
+  const SignedOutEvent();
+}
+
+final class SessionExpiredEvent extends AuthHubEvent {
+  const SessionExpiredEvent();
+}
+
+final class TokensRefreshedEvent extends AuthHubEvent {
+  const TokensRefreshedEvent();
+}
+
+final class DeviceRememberedEvent extends AuthHubEvent {
+  const DeviceRememberedEvent(this.deviceKey);
+  final String deviceKey;
+}
+
+final class DeviceForgottenEvent extends AuthHubEvent {
+  const DeviceForgottenEvent(this.deviceKey);
+  final String deviceKey;
+}
