@@ -139,7 +139,7 @@ fn the_whole_story_one_process_per_command() {
     // Forget this device: MFA (TOTP, preferred) is asked again.
     let forgotten = env.run(&["devices", "forget"], None).ok();
     assert_eq!(forgotten["forgotten"], "current");
-    assert_eq!(forgotten["status"], "not-tracked");
+    assert_eq!(forgotten["status"], "forgotten");
     let listed = env.run(&["devices", "list"], None).ok();
     assert_eq!(listed["devices"], serde_json::json!([]));
     env.run(&["sign-out"], None).ok();
