@@ -103,7 +103,11 @@ async fn handle(
         return Err(serialization("Request body must be a JSON object"));
     }
     hooks::apply_fault(&app, &op).await?;
-    let task = tokio::task::spawn_blocking(move || ops::dispatch(&app, &op, &value));
+    let permit = app.workers.clone().acquire_owned().await;
+    let task = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        ops::dispatch(&app, &op, &value)
+    });
     match task.await {
         Ok(result) => result,
         Err(_) => Err(ApiError {

@@ -282,3 +282,81 @@ async fn without_mfa_a_tracked_device_uses_device_srp_and_lenient_mode_allows_no
     assert!(v["AuthenticationResult"]["AccessToken"].is_string());
     emu.shutdown().await;
 }
+
+/// amazon-cognito-identity-js: a PASSWORD_VERIFIER answer refused only for a forgotten
+/// DEVICE_KEY leaves the session usable, so the same answer without DEVICE_KEY (acij sends
+/// `"DEVICE_KEY": null`) goes on to MFA; both with the Session and found by SECRET_BLOCK.
+#[tokio::test(flavor = "multi_thread")]
+async fn forgotten_device_key_rejection_leaves_the_password_verifier_session_usable() {
+    let emu = emulator().await;
+    let pool = device_pool(emu.endpoint(), false).await;
+    let v = sign_in_with_sms(&pool, None).await;
+    let auth = &v["AuthenticationResult"];
+    let (device, _) = confirm_device(&pool, auth).await;
+    ok(
+        &pool.ep,
+        "ForgetDevice",
+        json!({"AccessToken": auth["AccessToken"], "DeviceKey": device.key}),
+    )
+    .await;
+
+    for with_session in [true, false] {
+        let (a, status, ch) = srp_start(&pool, "dora").await;
+        assert_eq!(status, 200, "{ch}");
+        let mut body = verifier_answer(&pool, &a, &ch, PASSWORD, Some(&device.key));
+        if !with_session {
+            body.as_object_mut().unwrap().remove("Session");
+        }
+        let (status, v) = call(&pool.ep, "RespondToAuthChallenge", body.clone()).await;
+        assert_eq!(
+            (status, v["__type"].as_str()),
+            (400, Some("ResourceNotFoundException"))
+        );
+        assert_eq!(v["message"], "Device does not exist.");
+
+        // The retry, byte for byte the same answer but DEVICE_KEY null.
+        body["ChallengeResponses"]["DEVICE_KEY"] = Value::Null;
+        let (status, mfa) = call(&pool.ep, "RespondToAuthChallenge", body.clone()).await;
+        assert_eq!(status, 200, "{mfa}");
+        assert_eq!(mfa["ChallengeName"], "SMS_MFA", "{mfa}");
+        // Now the session is used up.
+        let (status, v) = call(&pool.ep, "RespondToAuthChallenge", body).await;
+        assert_eq!(status, 400, "{v}");
+        assert_eq!(
+            v["message"],
+            "Invalid session for the user, session can only be used once."
+        );
+        let code = last_code(&pool.ep, &pool.pool_id, "dora").await;
+        let (status, v) = answer(&pool, &mfa, "SMS_MFA", json!({"SMS_MFA_CODE": code})).await;
+        assert_eq!(status, 200, "{v}");
+        assert!(v["AuthenticationResult"]["NewDeviceMetadata"].is_object());
+    }
+
+    // A wrong password with the stale key still uses the session up.
+    let (a, _, ch) = srp_start(&pool, "dora").await;
+    let mut body = verifier_answer(&pool, &a, &ch, "Wrong-passw0rd!", Some(&device.key));
+    let (status, v) = call(&pool.ep, "RespondToAuthChallenge", body.clone()).await;
+    assert_eq!(
+        (status, v["__type"].as_str()),
+        (400, Some("NotAuthorizedException"))
+    );
+    body["ChallengeResponses"]["DEVICE_KEY"] = Value::Null;
+    let (_, v) = call(&pool.ep, "RespondToAuthChallenge", body).await;
+    assert_eq!(
+        v["message"],
+        "Invalid session for the user, session can only be used once."
+    );
+
+    // Retries are bounded: the third refusal for the device uses the session up.
+    let (a, _, ch) = srp_start(&pool, "dora").await;
+    let body = verifier_answer(&pool, &a, &ch, PASSWORD, Some(&device.key));
+    for _ in 0..3 {
+        let (_, v) = call(&pool.ep, "RespondToAuthChallenge", body.clone()).await;
+        assert_eq!(v["__type"], "ResourceNotFoundException", "{v}");
+    }
+    let (_, v) = call(&pool.ep, "RespondToAuthChallenge", body).await;
+    assert_eq!(
+        v["message"],
+        "Invalid session for the user, session can only be used once."
+    );
+}

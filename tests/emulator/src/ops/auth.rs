@@ -125,15 +125,16 @@ pub(crate) fn take_session(
     Ok(s.clone())
 }
 
-/// Takes the unused session waiting for `challenge_name` whose SECRET_BLOCK is `block`.
+/// Takes the unused session waiting for `challenge_name` whose SECRET_BLOCK is `block`; returns
+/// its id too.
 fn take_session_by_block(
     st: &mut State,
     client_id: &str,
     challenge_name: &str,
     block: &[u8],
-) -> ApiResult<Session> {
+) -> ApiResult<(String, Session)> {
     let now = st.now();
-    let found = st.sessions.values_mut().find(|x| {
+    let found = st.sessions.iter_mut().find(|(_, x)| {
         let issued = match &x.step {
             SessionStep::PasswordVerifier { secret_block, .. }
             | SessionStep::DevicePasswordVerifier { secret_block, .. } => secret_block,
@@ -143,7 +144,7 @@ fn take_session_by_block(
             && x.step.challenge_name() == challenge_name
             && x.ctx.client_id == client_id
     });
-    let Some(x) = found else {
+    let Some((id, x)) = found else {
         return Err(not_authorized("Invalid session for the user."));
     };
     if x.used {
@@ -157,10 +158,18 @@ fn take_session_by_block(
         ));
     }
     x.used = true;
-    Ok(x.clone())
+    Ok((id.clone(), x.clone()))
 }
 
-/// Lets a session be answered again (after a mistyped code).
+/// The error for a `DEVICE_KEY` that is not a confirmed device of the user.
+const DEVICE_GONE: &str = "Device does not exist.";
+
+fn device_gone() -> ApiError {
+    resource_not_found(DEVICE_GONE)
+}
+
+/// Lets a session be answered again (after a mistyped code, or an answer refused only because of
+/// its `DEVICE_KEY`), at most `MAX_CODE_ATTEMPTS` times in all.
 pub(crate) fn restore_session(st: &mut State, id: &str) {
     if let Some(s) = st.sessions.get_mut(id) {
         s.attempts += 1;
@@ -543,7 +552,7 @@ fn after_password(
         if let Some(key) = device_key.filter(|k| !k.is_empty()) {
             match u.devices.get(key) {
                 Some(d) if d.confirmed => ctx.device_key = Some(key.to_owned()),
-                _ => return Err(resource_not_found("Device does not exist.")),
+                _ => return Err(device_gone()),
             }
         }
     }
@@ -742,7 +751,7 @@ pub fn respond_to_auth_challenge(app: &App, req: Req) -> ApiResult<Value> {
     let session = match session_id {
         Some(id) => {
             let mut st = app.lock();
-            Some((id, take_session(&mut st, id, name, client_id)?))
+            Some((id.to_owned(), take_session(&mut st, id, name, client_id)?))
         }
         // Cognito carries the SRP state in SECRET_BLOCK, so PASSWORD_VERIFIER works without a
         // Session (pycognito relies on it): find the session by the echoed block.
@@ -751,7 +760,7 @@ pub fn respond_to_auth_challenge(app: &App, req: Req) -> ApiResult<Value> {
                 .decode(param(&resp, "PASSWORD_CLAIM_SECRET_BLOCK")?)
                 .map_err(|_| not_authorized("Invalid session for the user."))?;
             let mut st = app.lock();
-            Some(("", take_session_by_block(&mut st, client_id, name, &block)?))
+            Some(take_session_by_block(&mut st, client_id, name, &block)?)
         }
         None if lenient_device => None,
         None => return Err(invalid_parameter("Missing required parameter Session")),
@@ -760,11 +769,31 @@ pub fn respond_to_auth_challenge(app: &App, req: Req) -> ApiResult<Value> {
         let st = app.lock();
         check_challenge_secret_hash(&st, client_id, &s.ctx.username, &resp)?;
     }
+    let taken = session.as_ref().map(|(id, _)| id.clone());
+    let result = answer_challenge(app, client_id, name, session, &resp);
+    // An answer refused only because its DEVICE_KEY is unknown or forgotten does not use the
+    // session up: amazon-cognito-identity-js (and the Amplify SDKs) then drop the stored device
+    // and send the same answer again without DEVICE_KEY, which works against Cognito.
+    if let (Err(e), Some(id)) = (&result, taken) {
+        if e.kind == "ResourceNotFoundException" && e.message == DEVICE_GONE {
+            restore_session(&mut app.lock(), &id);
+        }
+    }
+    result
+}
+
+fn answer_challenge(
+    app: &App,
+    client_id: &str,
+    name: &str,
+    session: Option<(String, Session)>,
+    resp: &BTreeMap<String, String>,
+) -> ApiResult<Value> {
     match (name, session) {
-        ("PASSWORD_VERIFIER", Some((_, s))) => password_verifier(app, s, &resp),
-        ("NEW_PASSWORD_REQUIRED", Some((_, s))) => new_password(app, s, &resp),
+        ("PASSWORD_VERIFIER", Some((_, s))) => password_verifier(app, s, resp),
+        ("NEW_PASSWORD_REQUIRED", Some((_, s))) => new_password(app, s, resp),
         ("SELECT_MFA_TYPE", Some((_, s))) => {
-            let answer = param(&resp, "ANSWER")?;
+            let answer = param(resp, "ANSWER")?;
             let mut st = app.lock();
             let p = pool(&st, &s.ctx.pool_id)?;
             let u = p.users.get(&s.ctx.username).ok_or_else(user_not_found)?;
@@ -775,7 +804,7 @@ pub fn respond_to_auth_challenge(app: &App, req: Req) -> ApiResult<Value> {
             mfa_challenge(&mut st, s.ctx, m)
         }
         ("SELECT_CHALLENGE", Some((_, s))) => {
-            let answer = param(&resp, "ANSWER")?;
+            let answer = param(resp, "ANSWER")?;
             let SessionStep::SelectChallenge { available } = &s.step else {
                 return Err(not_authorized("Invalid session for the user."));
             };
@@ -784,11 +813,11 @@ pub fn respond_to_auth_challenge(app: &App, req: Req) -> ApiResult<Value> {
                     "Invalid ANSWER {answer}: not one of the AvailableChallenges"
                 )));
             }
-            start_first_factor(app, s.ctx, answer, &resp)
+            start_first_factor(app, s.ctx, answer, resp)
         }
-        ("CUSTOM_CHALLENGE", Some((_, s))) => custom_answer(app, s, &resp),
+        ("CUSTOM_CHALLENGE", Some((_, s))) => custom_answer(app, s, resp),
         ("SMS_MFA" | "SOFTWARE_TOKEN_MFA" | "EMAIL_OTP" | "SMS_OTP", Some((id, s))) => {
-            mfa_answer(app, id, s, name, &resp)
+            mfa_answer(app, &id, s, name, resp)
         }
         ("MFA_SETUP", Some((_, s))) => match s.step {
             SessionStep::MfaSetup {
@@ -801,9 +830,9 @@ pub fn respond_to_auth_challenge(app: &App, req: Req) -> ApiResult<Value> {
                 "MFA_SETUP: the software token has not been verified (VerifySoftwareToken)",
             )),
         },
-        ("DEVICE_SRP_AUTH", s) => device_srp_auth(app, client_id, s.map(|x| x.1), &resp),
+        ("DEVICE_SRP_AUTH", s) => device_srp_auth(app, client_id, s.map(|x| x.1), resp),
         ("DEVICE_PASSWORD_VERIFIER", s) => {
-            device_password_verifier(app, client_id, s.map(|x| x.1), &resp)
+            device_password_verifier(app, client_id, s.map(|x| x.1), resp)
         }
         _ => Err(invalid_parameter("Missing required parameter Session")),
     }
@@ -1021,7 +1050,7 @@ fn device_srp_auth(
         let u = p.users.get(&ctx.username).ok_or_else(user_not_found)?;
         let device = match u.devices.get(&device_key) {
             Some(d) if d.confirmed => d.clone(),
-            _ => return Err(resource_not_found("Device does not exist.")),
+            _ => return Err(device_gone()),
         };
         (ctx, device)
     };
@@ -1065,7 +1094,8 @@ fn device_password_verifier(
         None => {
             // Lenient mode: find the session by the secret block the client echoes.
             let mut st = app.lock();
-            let s = take_session_by_block(&mut st, client_id, "DEVICE_PASSWORD_VERIFIER", &block)?;
+            let (_, s) =
+                take_session_by_block(&mut st, client_id, "DEVICE_PASSWORD_VERIFIER", &block)?;
             check_challenge_secret_hash(&st, client_id, &s.ctx.username, resp)?;
             s
         }
@@ -1093,7 +1123,7 @@ fn device_password_verifier(
             .ok_or_else(user_not_found)?;
         match u.devices.get(device_key) {
             Some(d) if d.confirmed => d.clone(),
-            _ => return Err(resource_not_found("Device does not exist.")),
+            _ => return Err(device_gone()),
         }
     };
     let verifier = Verifier::from_hex(&device.salt_hex, &device.verifier_hex)

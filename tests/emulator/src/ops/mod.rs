@@ -9,7 +9,7 @@ mod tokens;
 mod user;
 
 use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use cognito_auth_core::srp::{secret_hash, SrpIdentity, Verifier};
 use serde_json::{json, Value};
@@ -27,6 +27,10 @@ pub struct App {
     pub(crate) endpoint: OnceLock<String>,
     state_file: Option<PathBuf>,
     pub(crate) lenient_device_session: bool,
+    /// Handlers running at once: one per core. Handlers are CPU-bound (SRP, RSA), so more
+    /// threads only share the cores out (every request in flight slows down together, and the
+    /// clients on the same machine starve); with this, requests finish in arrival order.
+    pub(crate) workers: Arc<tokio::sync::Semaphore>,
 }
 
 impl App {
@@ -42,6 +46,9 @@ impl App {
             endpoint: OnceLock::new(),
             state_file,
             lenient_device_session,
+            workers: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )),
         }
     }
 
