@@ -222,3 +222,52 @@ async fn custom_auth_with_and_without_srp() {
         assert!(done.is_signed_in, "{flow:?}");
     }
 }
+#[tokio::test]
+async fn mfa_setup_selection_then_email_mfa_setup() {
+    let emu = Emu::start().await;
+    let pool = emu
+        .pool(PoolSpec {
+            mfa: "ON",
+            sms: false,
+            email: true,
+            ..Default::default()
+        })
+        .await;
+    emu.user(&pool, "xena", &[]).await;
+    let (client, _, _) = emu.new_client(&pool);
+    let result = client
+        .sign_in("xena", Some(PASSWORD), SignInOptions::default())
+        .await
+        .expect("sign in");
+    assert!(
+        matches!(
+            result.next_step,
+            SignInNextStep::ContinueSignInWithMfaSetupSelection { .. }
+        ),
+        "{result:?}"
+    );
+    let next = client
+        .confirm_sign_in("EMAIL", ConfirmSignInOptions::default())
+        .await
+        .expect("choose e-mail");
+    assert_eq!(
+        next.next_step,
+        SignInNextStep::ContinueSignInWithEmailMfaSetup
+    );
+    let next = client
+        .confirm_sign_in("xena@example.com", ConfirmSignInOptions::default())
+        .await
+        .expect("e-mail address");
+    assert!(
+        matches!(next.next_step, SignInNextStep::ConfirmSignInWithOtp { .. }),
+        "{next:?}"
+    );
+    let code = emu.last_code(&pool, "xena").await;
+    assert!(
+        client
+            .confirm_sign_in(&code, ConfirmSignInOptions::default())
+            .await
+            .unwrap()
+            .is_signed_in
+    );
+}

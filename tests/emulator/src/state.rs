@@ -273,6 +273,10 @@ pub enum SessionStep {
         /// A USER_AUTH first factor (EMAIL_OTP / SMS_OTP), not a second one.
         #[serde(default)]
         first_factor: bool,
+        /// E-mail MFA being set up in MFA_SETUP: the address the code went to, which becomes
+        /// the user's verified e-mail (with e-mail MFA enabled) once the code is right.
+        #[serde(default)]
+        setup_email: Option<String>,
     },
     /// USER_AUTH without PREFERRED_CHALLENGE: the first factors on offer.
     SelectChallenge {

@@ -713,6 +713,7 @@ fn code_challenge(
         code,
         code_expires: now + MFA_CODE_TTL,
         first_factor,
+        setup_email: None,
     };
     let session = new_session(st, ctx, step);
     Ok(challenge(method, &session, params))
@@ -826,6 +827,9 @@ fn answer_challenge(
                 let mut st = app.lock();
                 mfa_done(app, &mut st, s.ctx)
             }
+            SessionStep::MfaSetup {
+                totp_verified: false,
+            } if resp.contains_key("EMAIL") => email_mfa_setup(app, s, &resp),
             _ => Err(invalid_parameter(
                 "MFA_SETUP: the software token has not been verified (VerifySoftwareToken)",
             )),
@@ -946,6 +950,7 @@ fn mfa_answer(
         code,
         code_expires,
         first_factor,
+        setup_email,
         ..
     } = &s.step
     else {
@@ -1001,7 +1006,59 @@ fn mfa_answer(
             resp.get("DEVICE_KEY").map(String::as_str),
         );
     }
+    if let Some(email) = setup_email {
+        // E-mail MFA set up in MFA_SETUP: the proven address becomes the verified e-mail.
+        let u = super::pool_mut(&mut st, &s.ctx.pool_id)?
+            .users
+            .get_mut(&s.ctx.username)
+            .ok_or_else(user_not_found)?;
+        u.attributes.insert("email".into(), email.clone());
+        u.attributes.insert("email_verified".into(), "true".into());
+        u.email_mfa_enabled = true;
+        if u.preferred_mfa.is_none() {
+            u.preferred_mfa = Some("EMAIL_OTP".into());
+        }
+    }
     mfa_done(app, &mut st, s.ctx)
+}
+
+/// MFA_SETUP answered with `EMAIL` (Cognito's e-mail MFA setup during sign-in): a code goes to
+/// that address and the `EMAIL_OTP` challenge follows; the right code enables e-mail MFA.
+fn email_mfa_setup(app: &App, s: Session, resp: &BTreeMap<String, String>) -> ApiResult<Value> {
+    let email = param(resp, "EMAIL")?.trim().to_owned();
+    if !email.contains('@') || email.starts_with('@') || email.ends_with('@') {
+        return Err(invalid_parameter("Invalid email address format."));
+    }
+    let mut st = app.lock();
+    if !pool(&st, &s.ctx.pool_id)?.email_mfa_enabled {
+        return Err(invalid_parameter(
+            "MFA_SETUP: e-mail MFA is not enabled for this user pool",
+        ));
+    }
+    let now = st.now();
+    let code = random_code();
+    super::send(
+        &mut st,
+        &s.ctx.pool_id,
+        &s.ctx.username,
+        "EMAIL",
+        &email,
+        &code,
+        "MFA",
+    );
+    let params = json!({
+        "CODE_DELIVERY_DELIVERY_MEDIUM": "EMAIL",
+        "CODE_DELIVERY_DESTINATION": mask_email(&email),
+    });
+    let step = SessionStep::Mfa {
+        challenge: "EMAIL_OTP".to_owned(),
+        code: Some(code),
+        code_expires: now + MFA_CODE_TTL,
+        first_factor: false,
+        setup_email: Some(email),
+    };
+    let session = new_session(&mut st, s.ctx, step);
+    Ok(challenge("EMAIL_OTP", &session, params))
 }
 
 /// MFA passed: tokens (a device presented in the flow stays bound to them).
