@@ -829,7 +829,7 @@ fn answer_challenge(
             }
             SessionStep::MfaSetup {
                 totp_verified: false,
-            } if resp.contains_key("EMAIL") => email_mfa_setup(app, s, &resp),
+            } if resp.contains_key("EMAIL") => email_mfa_setup(app, s, resp),
             _ => Err(invalid_parameter(
                 "MFA_SETUP: the software token has not been verified (VerifySoftwareToken)",
             )),
