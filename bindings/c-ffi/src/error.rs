@@ -1,6 +1,6 @@
 //! Error codes and the error JSON: the one place where [`AuthError`] becomes a C error.
 
-use cognito_auth_core::AuthError;
+use cognito_auth_core::{AuthError, CognitoException};
 use serde_json::{json, Value};
 
 /// Every outcome of the C API, as an `int32_t`. `0` is success; `1..=9` are misuse of the C API
@@ -85,66 +85,84 @@ pub enum CognitoErrorCode {
     UnsupportedOperation = 121,
 }
 
-/// Cognito exception names and their codes (the names are `CognitoException::wire_name`).
-const SERVICE_CODES: [(&str, CognitoErrorCode); 21] = [
-    ("NotAuthorizedException", CognitoErrorCode::NotAuthorized),
-    ("UserNotFoundException", CognitoErrorCode::UserNotFound),
+/// Cognito's exceptions and their codes (the names live in the core: `CognitoException::wire_name`).
+const SERVICE_CODES: [(CognitoException, CognitoErrorCode); 21] = [
     (
-        "UserNotConfirmedException",
+        CognitoException::NotAuthorized,
+        CognitoErrorCode::NotAuthorized,
+    ),
+    (
+        CognitoException::UserNotFound,
+        CognitoErrorCode::UserNotFound,
+    ),
+    (
+        CognitoException::UserNotConfirmed,
         CognitoErrorCode::UserNotConfirmed,
     ),
     (
-        "PasswordResetRequiredException",
+        CognitoException::PasswordResetRequired,
         CognitoErrorCode::PasswordResetRequired,
     ),
-    ("CodeMismatchException", CognitoErrorCode::CodeMismatch),
-    ("ExpiredCodeException", CognitoErrorCode::ExpiredCode),
     (
-        "InvalidParameterException",
+        CognitoException::CodeMismatch,
+        CognitoErrorCode::CodeMismatch,
+    ),
+    (CognitoException::ExpiredCode, CognitoErrorCode::ExpiredCode),
+    (
+        CognitoException::InvalidParameter,
         CognitoErrorCode::InvalidParameter,
     ),
     (
-        "InvalidPasswordException",
+        CognitoException::InvalidPassword,
         CognitoErrorCode::InvalidPassword,
     ),
-    ("UsernameExistsException", CognitoErrorCode::UsernameExists),
-    ("AliasExistsException", CognitoErrorCode::AliasExists),
     (
-        "ResourceNotFoundException",
+        CognitoException::UsernameExists,
+        CognitoErrorCode::UsernameExists,
+    ),
+    (CognitoException::AliasExists, CognitoErrorCode::AliasExists),
+    (
+        CognitoException::ResourceNotFound,
         CognitoErrorCode::ResourceNotFound,
     ),
     (
-        "TooManyRequestsException",
+        CognitoException::TooManyRequests,
         CognitoErrorCode::TooManyRequests,
     ),
-    ("LimitExceededException", CognitoErrorCode::LimitExceeded),
     (
-        "TooManyFailedAttemptsException",
+        CognitoException::LimitExceeded,
+        CognitoErrorCode::LimitExceeded,
+    ),
+    (
+        CognitoException::TooManyFailedAttempts,
         CognitoErrorCode::TooManyFailedAttempts,
     ),
     (
-        "SoftwareTokenMFANotFoundException",
+        CognitoException::SoftwareTokenMfaNotFound,
         CognitoErrorCode::SoftwareTokenMfaNotFound,
     ),
     (
-        "EnableSoftwareTokenMFAException",
+        CognitoException::EnableSoftwareTokenMfa,
         CognitoErrorCode::EnableSoftwareTokenMfa,
     ),
     (
-        "CodeDeliveryFailureException",
+        CognitoException::CodeDeliveryFailure,
         CognitoErrorCode::CodeDeliveryFailure,
     ),
     (
-        "InvalidUserPoolConfigurationException",
+        CognitoException::InvalidUserPoolConfiguration,
         CognitoErrorCode::InvalidUserPoolConfiguration,
     ),
     (
-        "MFAMethodNotFoundException",
+        CognitoException::MfaMethodNotFound,
         CognitoErrorCode::MfaMethodNotFound,
     ),
-    ("InternalErrorException", CognitoErrorCode::InternalError),
     (
-        "UnsupportedOperationException",
+        CognitoException::InternalError,
+        CognitoErrorCode::InternalError,
+    ),
+    (
+        CognitoException::UnsupportedOperation,
         CognitoErrorCode::UnsupportedOperation,
     ),
 ];
@@ -152,9 +170,10 @@ const SERVICE_CODES: [(&str, CognitoErrorCode); 21] = [
 impl CognitoErrorCode {
     /// The code of a Cognito exception name (`Service` for names not listed).
     pub fn for_exception(name: &str) -> CognitoErrorCode {
+        let exception = CognitoException::from_code(name);
         SERVICE_CODES
             .iter()
-            .find(|(n, _)| *n == name)
+            .find(|(e, _)| *e == exception)
             .map_or(CognitoErrorCode::Service, |(_, code)| *code)
     }
 
@@ -366,9 +385,8 @@ mod tests {
 
     #[test]
     fn every_listed_exception_has_its_own_code() {
-        for (name, code) in SERVICE_CODES {
-            assert_eq!(CognitoException::from_code(name).wire_name(), name);
-            assert_eq!(CognitoErrorCode::for_exception(name), code);
+        for (exception, code) in SERVICE_CODES {
+            assert_eq!(CognitoErrorCode::for_exception(exception.wire_name()), code);
             assert!(code as i32 > 100);
         }
         assert_eq!(
