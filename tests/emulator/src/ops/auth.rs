@@ -214,21 +214,31 @@ pub fn initiate_auth(app: &App, req: Req) -> ApiResult<Value> {
     }
 }
 
-/// Finds the client's pool and the user addressed by `name`, checking SECRET_HASH.
-fn lookup<'a>(
+/// The client's pool and the user an InitiateAuth names (`USERNAME`), checking `SECRET_HASH`.
+fn initiating_user<'a>(
     st: &'a State,
     client_id: &str,
-    name: &str,
-    secret_hash: Option<&str>,
+    params: &BTreeMap<String, String>,
 ) -> ApiResult<(&'a Pool, &'a User)> {
+    let name = param(params, "USERNAME")?;
     let c = client(st, client_id)?;
     let p = pool(st, &c.pool_id)?;
     let u = user_ref(p, name)?;
     let mut names: Vec<String> = user_names(u);
     names.push(name.to_owned());
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    check_secret_hash(c, secret_hash, &refs)?;
+    check_secret_hash(c, params.get("SECRET_HASH").map(String::as_str), &refs)?;
     Ok((p, u))
+}
+
+/// A fresh sign-in context for `u` through `client_id`.
+fn sign_in_context(client_id: &str, p: &Pool, u: &User) -> AuthContext {
+    AuthContext {
+        pool_id: p.id.clone(),
+        client_id: client_id.to_owned(),
+        username: u.username.clone(),
+        ..AuthContext::default()
+    }
 }
 
 fn user_srp_auth(
@@ -239,21 +249,10 @@ fn user_srp_auth(
     let ctx = {
         let st = app.lock();
         flow_allowed(&st, client_id, "USER_SRP_AUTH")?;
-        let name = param(params, "USERNAME")?;
         let srp_a = param(params, "SRP_A")?;
         check_client_public(srp_a).map_err(srp_error)?;
-        let (p, u) = lookup(
-            &st,
-            client_id,
-            name,
-            params.get("SECRET_HASH").map(String::as_str),
-        )?;
-        AuthContext {
-            pool_id: p.id.clone(),
-            client_id: client_id.to_owned(),
-            username: u.username.clone(),
-            ..AuthContext::default()
-        }
+        let (p, u) = initiating_user(&st, client_id, params)?;
+        sign_in_context(client_id, p, u)
     };
     password_verifier_challenge(app, ctx, param(params, "SRP_A")?)
 }
@@ -298,20 +297,9 @@ fn user_password_auth(
     let ctx = {
         let st = app.lock();
         flow_allowed(&st, client_id, "USER_PASSWORD_AUTH")?;
-        let name = param(params, "USERNAME")?;
         param(params, "PASSWORD")?;
-        let (p, u) = lookup(
-            &st,
-            client_id,
-            name,
-            params.get("SECRET_HASH").map(String::as_str),
-        )?;
-        AuthContext {
-            pool_id: p.id.clone(),
-            client_id: client_id.to_owned(),
-            username: u.username.clone(),
-            ..AuthContext::default()
-        }
+        let (p, u) = initiating_user(&st, client_id, params)?;
+        sign_in_context(client_id, p, u)
     };
     password_first_factor(
         app,
@@ -377,19 +365,8 @@ fn user_auth(app: &App, client_id: &str, params: &BTreeMap<String, String>) -> A
     let (ctx, available) = {
         let st = app.lock();
         flow_allowed(&st, client_id, "USER_AUTH")?;
-        let name = param(params, "USERNAME")?;
-        let (p, u) = lookup(
-            &st,
-            client_id,
-            name,
-            params.get("SECRET_HASH").map(String::as_str),
-        )?;
-        let ctx = AuthContext {
-            pool_id: p.id.clone(),
-            client_id: client_id.to_owned(),
-            username: u.username.clone(),
-            ..AuthContext::default()
-        };
+        let (p, u) = initiating_user(&st, client_id, params)?;
+        let ctx = sign_in_context(client_id, p, u);
         (ctx, available_first_factors(p, u))
     };
     let preferred = params
@@ -467,19 +444,8 @@ fn custom_auth(app: &App, client_id: &str, params: &BTreeMap<String, String>) ->
             ));
         }
         flow_allowed(&st, client_id, "CUSTOM_AUTH")?;
-        let name = param(params, "USERNAME")?;
-        let (p, u) = lookup(
-            &st,
-            client_id,
-            name,
-            params.get("SECRET_HASH").map(String::as_str),
-        )?;
-        AuthContext {
-            pool_id: p.id.clone(),
-            client_id: client_id.to_owned(),
-            username: u.username.clone(),
-            ..AuthContext::default()
-        }
+        let (p, u) = initiating_user(&st, client_id, params)?;
+        sign_in_context(client_id, p, u)
     };
     match params.get("CHALLENGE_NAME").map(String::as_str) {
         Some("SRP_A") => {
