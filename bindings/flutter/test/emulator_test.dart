@@ -1,7 +1,7 @@
 // The Dart package end to end against a local cognito-emulator, over the host build of the
 // native library (desktop: Linux / macOS / Windows). Skipped unless both are given:
 //
-//   cargo build -p cognito-auth-c-ffi -p cognito-emulator
+//   cargo build -p cognito-auth-c -p cognito-emulator
 //   target/debug/cognito-emulator --host 127.0.0.1 --port 0   # prints: listening on http://...
 //   COGNITO_AUTH_LIBRARY=$PWD/target/debug/libcognito_auth_c.so \
 //   COGNITO_EMULATOR_URL=http://127.0.0.1:PORT \

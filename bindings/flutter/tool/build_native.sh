@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the native library of this package (Rust crate cognito-auth-c-ffi) for one platform;
+# Builds the native library of this package (Rust crate cognito-auth-c) for one platform;
 # called by the build glue of each platform (android/build.gradle, ios|macos podspec script
 # phases, linux/CMakeLists.txt). Needs Rust (rustup, cargo) on the build machine.
 #
@@ -14,7 +14,7 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CARGO_DIR="${COGNITO_AUTH_CARGO_DIR:-$(cd "$HERE/../../.." && pwd)}"
-CRATE=cognito-auth-c-ffi
+CRATE=cognito-auth-c
 LIB=cognito_auth_c
 kind="${1:?platform: android, apple or linux}"
 out="${2:?output directory}"

@@ -1,4 +1,4 @@
-// Hand-written dart:ffi bindings of bindings/c-ffi/include/cognito_auth.h (ffigen needs a Dart
+// Hand-written dart:ffi bindings of bindings/cognito-auth-c/include/cognito_auth.h (ffigen needs a Dart
 // SDK and libclang; the header is small and stable: JSON in, JSON out). Keep in step with the
 // header: every signature below is copied from it.
 

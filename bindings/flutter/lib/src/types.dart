@@ -1,5 +1,5 @@
 // Results and next steps, decoded from the C API's result JSON (field names as in
-// bindings/c-ffi/README.md). Names follow Amplify Flutter where it has one.
+// bindings/cognito-auth-c/README.md). Names follow Amplify Flutter where it has one.
 
 /// How a code was delivered.
 enum DeliveryMedium { sms, email, unknown }

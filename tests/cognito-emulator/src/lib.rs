@@ -1,0 +1,187 @@
+//! # cognito-emulator
+//!
+//! A local, in-process or stand-alone emulator of the Amazon Cognito user-pool API, faithful
+//! enough to test sign-in clients end to end: SRP (`USER_SRP_AUTH`), passwords, choice-based
+//! sign-in (`USER_AUTH`, with e-mail / SMS one-time passwords), `CUSTOM_AUTH` with a built-in
+//! challenge, SMS / TOTP / e-mail MFA, MFA set-up, remembered devices (`DEVICE_SRP_AUTH`),
+//! refresh tokens, RS256 JWTs with a JWKS, and test hooks (outbox, clock, fault injection,
+//! custom challenge). See `README.md`.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! let emu = cognito_emulator::start(cognito_emulator::EmulatorConfig::default()).await?;
+//! println!("{}", emu.endpoint());
+//! emu.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+#![forbid(unsafe_code)]
+
+pub mod client;
+mod hooks;
+mod ops;
+pub mod protocol;
+mod server;
+mod state;
+pub mod tokens;
+pub mod totp;
+mod util;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+pub use totp::totp_code;
+
+use tokens::SigningKey;
+
+/// How to run the emulator.
+#[derive(Debug, Clone)]
+pub struct EmulatorConfig {
+    /// Address to bind (default `127.0.0.1`).
+    pub host: String,
+    /// Port to bind; 0 picks an ephemeral port (default).
+    pub port: u16,
+    /// Persist the state to this JSON file (loaded at start, rewritten after each change).
+    pub state_file: Option<PathBuf>,
+    /// Accept `DEVICE_SRP_AUTH` / `DEVICE_PASSWORD_VERIFIER` without `Session` (pycognito).
+    pub lenient_device_session: bool,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        EmulatorConfig {
+            host: "127.0.0.1".to_owned(),
+            port: 0,
+            state_file: None,
+            lenient_device_session: false,
+        }
+    }
+}
+
+/// A running emulator. Dropping it stops the server too.
+pub struct RunningEmulator {
+    addr: SocketAddr,
+    endpoint: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl RunningEmulator {
+    /// `http://HOST:PORT`.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// The bound socket address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops the server and waits for it to finish.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for RunningEmulator {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// One RSA key per process for emulators without a state file (key generation is slow).
+fn process_key() -> Result<SigningKey, String> {
+    static KEY: OnceLock<Result<SigningKey, String>> = OnceLock::new();
+    KEY.get_or_init(SigningKey::generate).clone()
+}
+
+/// Starts the emulator, prints `listening on http://HOST:PORT` as the first line on stdout, and
+/// serves until SIGINT or SIGTERM: what `cognito-emulator` and `cognito-auth emulator` run.
+pub async fn serve_until_signal(config: EmulatorConfig) -> std::io::Result<()> {
+    use std::io::Write;
+    let emulator = start(config).await?;
+    let mut out = std::io::stdout();
+    writeln!(out, "listening on {}", emulator.endpoint())?;
+    out.flush()?;
+    shutdown_signal().await;
+    emulator.shutdown().await;
+    Ok(())
+}
+
+/// Resolves at the first SIGINT (Ctrl-C) or SIGTERM.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// Starts an emulator on `config.host:config.port`.
+pub async fn start(config: EmulatorConfig) -> std::io::Result<RunningEmulator> {
+    let io_err = |e: String| std::io::Error::other(e);
+    let state_file = config.state_file.clone();
+    let (app, mut dirty) = tokio::task::spawn_blocking(move || -> std::io::Result<_> {
+        let mut st = match &state_file {
+            Some(path) => state::load(path)?,
+            None => state::State::default(),
+        };
+        let mut dirty = false;
+        let key = match &st.signing_key_pkcs8 {
+            Some(k) => SigningKey::from_pkcs8_b64(k).map_err(io_err)?,
+            None if state_file.is_some() => {
+                let key = SigningKey::generate().map_err(io_err)?;
+                st.signing_key_pkcs8 = key.to_pkcs8_b64();
+                dirty = true;
+                key
+            }
+            None => process_key().map_err(io_err)?,
+        };
+        Ok((
+            ops::App::new(st, key, state_file, config.lenient_device_session),
+            dirty,
+        ))
+    })
+    .await
+    .map_err(|e| std::io::Error::other(e.to_string()))??;
+    let listener = tokio::net::TcpListener::bind((config.host.as_str(), config.port)).await?;
+    let addr = listener.local_addr()?;
+    let endpoint = format!("http://{addr}");
+    let _ = app.endpoint.set(endpoint.clone());
+    if std::mem::take(&mut dirty) {
+        let st = app.lock();
+        app.persist(&st);
+    }
+    let app = Arc::new(app);
+    let router = server::router(app);
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
+            let _ = stop_rx.await;
+        });
+        if let Err(e) = serve.await {
+            eprintln!("cognito-emulator: server error: {e}");
+        }
+    });
+    Ok(RunningEmulator {
+        addr,
+        endpoint,
+        stop: Some(stop_tx),
+        task: Some(task),
+    })
+}

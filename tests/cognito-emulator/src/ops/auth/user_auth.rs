@@ -1,0 +1,106 @@
+//! `USER_AUTH`: choice-based sign-in (`SELECT_CHALLENGE`, `PREFERRED_CHALLENGE`).
+
+use super::*;
+
+/// Every first factor USER_AUTH knows (WEB_AUTHN is accepted in requests, never offered).
+pub(super) const FIRST_FACTORS: &[&str] = &[
+    "PASSWORD",
+    "PASSWORD_SRP",
+    "EMAIL_OTP",
+    "SMS_OTP",
+    "WEB_AUTHN",
+];
+
+/// The first factors a user can pick: the pool's `AllowedFirstAuthFactors` (PASSWORD stands for
+/// PASSWORD and PASSWORD_SRP), EMAIL_OTP only with an e-mail, SMS_OTP only with a phone number.
+pub(crate) fn available_first_factors(p: &Pool, u: &User) -> Vec<&'static str> {
+    let allowed = p.first_auth_factors();
+    let has = |f: &str| allowed.iter().any(|a| a == f);
+    let mut v = Vec::new();
+    if has("PASSWORD") {
+        v.push("PASSWORD");
+        v.push("PASSWORD_SRP");
+    }
+    if has("EMAIL_OTP") && u.attributes.contains_key("email") {
+        v.push("EMAIL_OTP");
+    }
+    if has("SMS_OTP") && u.attributes.contains_key("phone_number") {
+        v.push("SMS_OTP");
+    }
+    v
+}
+
+pub(super) fn user_auth(
+    app: &App,
+    client_id: &str,
+    params: &BTreeMap<String, String>,
+) -> ApiResult<Value> {
+    let (ctx, available) = {
+        let st = app.lock();
+        flow_allowed(&st, client_id, "USER_AUTH")?;
+        let (p, u) = initiating_user(&st, client_id, params)?;
+        let ctx = sign_in_context(client_id, p, u);
+        (ctx, available_first_factors(p, u))
+    };
+    let preferred = params
+        .get("PREFERRED_CHALLENGE")
+        .map(String::as_str)
+        .filter(|s| !s.is_empty());
+    if let Some(f) = preferred {
+        if !FIRST_FACTORS.contains(&f) {
+            return Err(invalid_parameter(format!(
+                "Invalid PREFERRED_CHALLENGE {f}: must be one of PASSWORD, PASSWORD_SRP, EMAIL_OTP, SMS_OTP, WEB_AUTHN"
+            )));
+        }
+    }
+    if available.is_empty() {
+        return Err(not_authorized(
+            "No sign-in method of the user pool is available for the user.",
+        ));
+    }
+    match preferred {
+        // A preference the user can't use falls back to the choice, as in Cognito.
+        Some(f) if available.contains(&f) => start_first_factor(app, ctx, f, params),
+        _ => {
+            let mut st = app.lock();
+            let session = new_session(
+                &mut st,
+                ctx,
+                SessionStep::SelectChallenge {
+                    available: available.iter().map(|s| (*s).to_owned()).collect(),
+                },
+            );
+            Ok(json!({
+                "ChallengeName": "SELECT_CHALLENGE",
+                "Session": session,
+                "ChallengeParameters": {},
+                "AvailableChallenges": available,
+            }))
+        }
+    }
+}
+
+/// Starts `factor` with the parameters in `src` (AuthParameters or ChallengeResponses).
+pub(super) fn start_first_factor(
+    app: &App,
+    ctx: AuthContext,
+    factor: &str,
+    src: &BTreeMap<String, String>,
+) -> ApiResult<Value> {
+    match factor {
+        "PASSWORD" => password_first_factor(
+            app,
+            ctx,
+            param(src, "PASSWORD")?,
+            src.get("DEVICE_KEY").map(String::as_str),
+        ),
+        "PASSWORD_SRP" => password_verifier_challenge(app, ctx, param(src, "SRP_A")?),
+        "EMAIL_OTP" | "SMS_OTP" => {
+            let mut st = app.lock();
+            code_challenge(&mut st, ctx, factor, true)
+        }
+        _ => Err(invalid_parameter(format!(
+            "The sign-in method {factor} is not available for the user"
+        ))),
+    }
+}
