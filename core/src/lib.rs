@@ -11,10 +11,20 @@
 //! * [`api`]: the Cognito API behind the [`api::CognitoApi`] trait, and its HTTPS transport.
 //! * [`AuthClient`]: the facade apps call — sign-in, MFA, devices, session, account.
 //! * [`store`]: the [`SecretStore`] trait and the key scheme for tokens and device secrets.
-//! * [`AuthError`]: the one public error type.
+//! * [`AuthError`]: the one public error type; [`CognitoException`]: the one table of Cognito's
+//!   exceptions.
+//!
+//! Features: `https` (default) — the HTTPS transport and [`AuthClient::new`]; without it the
+//! crate has no TLS stack (the secret-store crates use it so). `uniffi` — the binding-visible
+//! types derive their Kotlin and Swift definitions (used by `bindings/cognito-auth-uniffi`).
 
-#![forbid(unsafe_code)]
+#![cfg_attr(not(feature = "uniffi"), forbid(unsafe_code))]
 #![warn(missing_docs)]
+
+// With the `uniffi` feature, the binding-visible types of this crate are a UniFFI component of
+// their own ("cognito_auth_core"); bindings/cognito-auth-uniffi uses them as they are.
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("cognito_auth_core");
 
 pub mod api;
 mod client;
@@ -29,7 +39,7 @@ pub use client::{
     MfaPreference, MfaPreferences, SignInResult, SignUpOptions, SignUpResult, SignUpStep,
     SystemClock, UserAttribute,
 };
-pub use error::{AuthError, CognitoException};
+pub use error::{AuthError, CognitoException, ErrorKind, ErrorReport};
 pub use signin::{
     AuthFactor, AuthFlow, CodeDeliveryDetails, ConfirmSignInOptions, DeliveryMedium, MfaType,
     SignInNextStep, SignInOptions, TotpSetupDetails,

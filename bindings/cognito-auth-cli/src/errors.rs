@@ -4,7 +4,7 @@
 //! come from [`AuthError`]'s `Display` (which never contains a password, code or token), with
 //! the command and a CLI-specific hint added.
 
-use cognito_auth_core::{AuthError, CognitoException};
+use cognito_auth_core::{AuthError, CognitoException, ErrorReport};
 
 /// Exit codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,15 +25,15 @@ pub enum ExitCode {
 }
 
 impl ExitCode {
-    /// A short name, used in JSON output.
+    /// The error kind of a failure the library did not report (the JSON encoding's `kind`).
     pub fn kind(self) -> &'static str {
         match self {
-            ExitCode::Ok => "ok",
-            ExitCode::Auth => "auth",
-            ExitCode::Usage => "usage",
-            ExitCode::Network => "network",
-            ExitCode::Storage => "storage",
-            ExitCode::SignedOut => "signed-out",
+            ExitCode::Ok => "OK",
+            ExitCode::Auth => "FAILED",
+            ExitCode::Usage => "USAGE",
+            ExitCode::Network => "NETWORK",
+            ExitCode::Storage => "STORAGE",
+            ExitCode::SignedOut => "SIGNED_OUT",
         }
     }
 }
@@ -45,8 +45,8 @@ pub struct CliError {
     pub code: ExitCode,
     /// One line: what happened and what to do.
     pub message: String,
-    /// Cognito's exception name (`CodeMismatchException`), for service errors.
-    pub exception: Option<String>,
+    /// The library's report of the error (its JSON encoding), when it came from the library.
+    pub report: Option<ErrorReport>,
 }
 
 impl CliError {
@@ -55,7 +55,7 @@ impl CliError {
         CliError {
             code: ExitCode::Usage,
             message: message.into(),
-            exception: None,
+            report: None,
         }
     }
 
@@ -64,7 +64,7 @@ impl CliError {
         CliError {
             code: ExitCode::Storage,
             message: message.into(),
-            exception: None,
+            report: None,
         }
     }
 
@@ -73,7 +73,7 @@ impl CliError {
         CliError {
             code: ExitCode::Auth,
             message: message.into(),
-            exception: None,
+            report: None,
         }
     }
 
@@ -84,10 +84,10 @@ impl CliError {
 
     /// An [`AuthError`] with CLI hints, for `command`.
     pub fn from_auth(error: AuthError, command: &str) -> CliError {
-        let exception = error.exception().map(exception_name);
+        let report = Some(error.report());
         let (code, hint) = match &error {
             AuthError::Service { exception, .. } => {
-                (ExitCode::Auth, service_hint(exception, &error, command))
+                (ExitCode::Auth, service_hint(*exception, &error, command))
             }
             AuthError::Network { .. } | AuthError::Timeout => (
                 ExitCode::Network,
@@ -118,12 +118,29 @@ impl CliError {
         CliError {
             code,
             message,
-            exception,
+            report,
         }
+    }
+
+    /// The error in the JSON encoding (`docs/json.md`), with the exit code added.
+    pub fn json(&self) -> serde_json::Value {
+        let mut value = match &self.report {
+            Some(report) => serde_json::to_value(report).unwrap_or_default(),
+            None => serde_json::json!({
+                "kind": self.code.kind(),
+                "exception": null,
+                "exceptionName": null,
+                "serviceMessage": null,
+                "retryable": false,
+            }),
+        };
+        value["message"] = serde_json::json!(one_line(&self.message));
+        value["exitCode"] = serde_json::json!(self.code as i32);
+        value
     }
 }
 
-fn service_hint(exception: &CognitoException, error: &AuthError, command: &str) -> Option<String> {
+fn service_hint(exception: CognitoException, error: &AuthError, command: &str) -> Option<String> {
     let service_message = match error {
         AuthError::Service {
             service_message, ..
@@ -149,11 +166,6 @@ fn service_hint(exception: &CognitoException, error: &AuthError, command: &str) 
         }
         _ => None,
     }
-}
-
-/// Cognito's exception name (`CodeMismatchException`) for an exception.
-pub fn exception_name(exception: &CognitoException) -> String {
-    exception.wire_name().to_owned()
 }
 
 /// Collapses whitespace runs (newlines included) so the message is one line.

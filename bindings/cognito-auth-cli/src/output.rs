@@ -1,9 +1,12 @@
 //! Human text vs `--json`: every command returns a [`Report`]; `main` prints its text, or one
-//! JSON object on stdout (`{"command": ..., "ok": true, ...}`).
+//! JSON object on stdout: `{"command": ..., "ok": true, ...}` whose fields are the library's
+//! results in their one JSON encoding (`docs/json.md`) — the same objects the C ABI returns —
+//! plus a few CLI extras (`setupUri`, `expiresIn`, ...).
 
 use cognito_auth_core::{
     CodeDeliveryDetails, DeliveryMedium, DeviceOutcome, DeviceStatus, MfaType, SignInNextStep,
 };
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::errors::CliError;
@@ -34,6 +37,23 @@ impl Report {
         self.fields.insert(name.to_owned(), value);
         self
     }
+
+    /// Sets a JSON field to a library value in its JSON encoding.
+    pub fn encoded(&mut self, name: &str, value: &impl Serialize) -> &mut Report {
+        self.field(name, encode(value))
+    }
+
+    /// Adds the fields of a library result (an object in its JSON encoding) to the report.
+    pub fn result(&mut self, value: &impl Serialize) -> &mut Report {
+        if let Value::Object(fields) = encode(value) {
+            self.fields.extend(fields);
+        }
+        self
+    }
+}
+
+fn encode(value: &impl Serialize) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
 /// Prints a successful command's report.
@@ -55,44 +75,27 @@ pub fn print_report(command: &str, json_mode: bool, report: &Report) {
 pub fn print_error(command: &str, json_mode: bool, error: &CliError) {
     eprintln!("{}", error.line(command));
     if json_mode {
-        let object = json!({
-            "command": command,
-            "ok": false,
-            "error": {
-                "kind": error.code.kind(),
-                "exitCode": error.code as i32,
-                "exception": error.exception,
-                "message": crate::errors::one_line(&error.message),
-            }
-        });
+        let object = json!({ "command": command, "ok": false, "error": error.json() });
         println!("{object}");
     }
 }
 
-/// `SMS`, `TOTP`, `EMAIL`.
+/// A value's name in the JSON encoding, for a person: `NOT_REMEMBERED` → `not remembered`.
+fn words(value: &impl Serialize) -> String {
+    match encode(value) {
+        Value::String(name) => name.to_ascii_lowercase().replace('_', " "),
+        other => other.to_string(),
+    }
+}
+
+/// `SMS`, `TOTP`, `EMAIL` (the JSON names).
 pub fn mfa_name(mfa: MfaType) -> &'static str {
-    match mfa {
-        MfaType::Sms => "SMS",
-        MfaType::Totp => "TOTP",
-        MfaType::Email => "EMAIL",
-    }
+    mfa.short_name()
 }
 
-fn medium_name(medium: DeliveryMedium) -> &'static str {
-    match medium {
-        DeliveryMedium::Sms => "SMS",
-        DeliveryMedium::Email => "EMAIL",
-        DeliveryMedium::Unknown => "UNKNOWN",
-    }
-}
-
-/// Where a code went, as JSON.
-pub fn delivery_json(details: &CodeDeliveryDetails) -> Value {
-    json!({
-        "destination": details.destination,
-        "deliveryMedium": medium_name(details.delivery_medium),
-        "attributeName": details.attribute_name,
-    })
+/// A device status for a person: `remembered`, `not remembered`, `forgotten`, `not tracked`.
+pub fn device_status_text(status: DeviceStatus) -> String {
+    words(&status)
 }
 
 /// Where a code went, for a person: `SMS to +*******1234`.
@@ -108,33 +111,6 @@ pub fn delivery_text(details: &CodeDeliveryDetails) -> String {
     }
 }
 
-/// `remembered`, `not-remembered`, `forgotten`, `not-tracked`.
-pub fn device_status_name(status: DeviceStatus) -> &'static str {
-    match status {
-        DeviceStatus::Remembered => "remembered",
-        DeviceStatus::NotRemembered => "not-remembered",
-        DeviceStatus::Forgotten => "forgotten",
-        DeviceStatus::NotTracked => "not-tracked",
-    }
-}
-
-/// What a sign-in did with this device, as JSON.
-pub fn device_outcome_json(outcome: &DeviceOutcome) -> Value {
-    match outcome {
-        DeviceOutcome::Tracked {
-            device_key,
-            status,
-            ask_user_to_remember,
-        } => json!({
-            "tracked": true,
-            "deviceKey": device_key,
-            "status": device_status_name(*status),
-            "askUserToRemember": ask_user_to_remember,
-        }),
-        DeviceOutcome::NotTracked { reason } => json!({ "tracked": false, "reason": reason }),
-    }
-}
-
 /// What a sign-in did with this device, for a person.
 pub fn device_outcome_text(outcome: &DeviceOutcome) -> String {
     match outcome {
@@ -145,7 +121,7 @@ pub fn device_outcome_text(outcome: &DeviceOutcome) -> String {
         } => {
             let mut text = format!(
                 "This device is now tracked ({device_key}, {}).",
-                device_status_name(*status)
+                device_status_text(*status)
             );
             if *ask_user_to_remember {
                 text.push_str(" Run `cognito-auth devices remember` to skip MFA here next time.");
@@ -160,57 +136,6 @@ pub fn device_outcome_text(outcome: &DeviceOutcome) -> String {
 
 fn names(types: &[MfaType]) -> Vec<&'static str> {
     types.iter().map(|t| mfa_name(*t)).collect()
-}
-
-/// The next step of a sign-in as JSON: `{"type": "CONFIRM_SIGN_IN_WITH_SMS_MFA_CODE", ...}`.
-pub fn next_step_json(step: &SignInNextStep) -> Value {
-    use SignInNextStep::*;
-    match step {
-        ConfirmSignInWithSmsMfaCode {
-            code_delivery_details,
-        } => json!({
-            "type": "CONFIRM_SIGN_IN_WITH_SMS_MFA_CODE",
-            "codeDeliveryDetails": delivery_json(code_delivery_details),
-        }),
-        ConfirmSignInWithTotpCode => json!({ "type": "CONFIRM_SIGN_IN_WITH_TOTP_CODE" }),
-        ConfirmSignInWithOtp {
-            code_delivery_details,
-        } => json!({
-            "type": "CONFIRM_SIGN_IN_WITH_OTP",
-            "codeDeliveryDetails": delivery_json(code_delivery_details),
-        }),
-        ContinueSignInWithMfaSelection { allowed_mfa_types } => json!({
-            "type": "CONTINUE_SIGN_IN_WITH_MFA_SELECTION",
-            "allowedMfaTypes": names(allowed_mfa_types),
-        }),
-        ContinueSignInWithTotpSetup { totp_setup_details } => json!({
-            "type": "CONTINUE_SIGN_IN_WITH_TOTP_SETUP",
-            "sharedSecret": totp_setup_details.shared_secret,
-            "setupUri": totp_setup_details.setup_uri(crate::APP_NAME),
-        }),
-        ContinueSignInWithEmailMfaSetup => json!({ "type": "CONTINUE_SIGN_IN_WITH_EMAIL_SETUP" }),
-        ContinueSignInWithMfaSetupSelection { allowed_mfa_types } => json!({
-            "type": "CONTINUE_SIGN_IN_WITH_MFA_SETUP_SELECTION",
-            "allowedMfaTypes": names(allowed_mfa_types),
-        }),
-        ConfirmSignInWithNewPassword { missing_attributes } => json!({
-            "type": "CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED",
-            "missingAttributes": missing_attributes,
-        }),
-        ConfirmSignInWithCustomChallenge { additional_info } => json!({
-            "type": "CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE",
-            "additionalInfo": additional_info,
-        }),
-        ContinueSignInWithFirstFactorSelection { available_factors } => json!({
-            "type": "CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION",
-            "availableFactors": available_factors.iter().map(|f| f.wire_name()).collect::<Vec<_>>(),
-        }),
-        ConfirmSignUp => json!({ "type": "CONFIRM_SIGN_UP" }),
-        ResetPassword => json!({ "type": "RESET_PASSWORD" }),
-        Done => json!({ "type": "DONE" }),
-        #[allow(unreachable_patterns)]
-        other => json!({ "type": "UNKNOWN", "detail": format!("{other:?}") }),
-    }
 }
 
 /// What the person must do next, in words.
@@ -268,7 +193,5 @@ pub fn next_step_text(step: &SignInNextStep) -> String {
         }
         ResetPassword => "The password must be reset before signing in.".into(),
         Done => "Signed in.".into(),
-        #[allow(unreachable_patterns)]
-        other => format!("Next step: {other:?}"),
     }
 }

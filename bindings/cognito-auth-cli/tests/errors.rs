@@ -16,7 +16,7 @@ fn a_wrong_code_exits_1_and_the_right_one_still_works() {
         )
         .ok();
     assert_eq!(
-        started["nextStep"]["type"],
+        started["nextStep"]["signInStep"],
         "CONFIRM_SIGN_IN_WITH_SMS_MFA_CODE"
     );
     let code = env.code("dave", "MFA");
@@ -28,11 +28,11 @@ fn a_wrong_code_exits_1_and_the_right_one_still_works() {
     assert!(!line.contains(wrong) && !line.contains(&code), "{line}");
     let error = run.json();
     assert_eq!(error["ok"], false);
-    assert_eq!(error["error"]["exception"], "CodeMismatchException");
+    assert_eq!(error["error"]["exceptionName"], "CodeMismatchException");
     assert_eq!(error["error"]["exitCode"], 1);
     // The sign-in is still at the SMS step.
     let done = env.run(&["confirm-sign-in", &code], None).ok();
-    assert_eq!(done["signedIn"], true);
+    assert_eq!(done["isSignedIn"], true);
 }
 
 #[test]
@@ -95,7 +95,7 @@ fn an_unreachable_endpoint_exits_3() {
     let line = run.fails(3);
     assert!(line.contains("Cannot reach Cognito"), "{line}");
     assert!(line.contains("--endpoint"), "{line}");
-    assert_eq!(run.json()["error"]["kind"], "network");
+    assert_eq!(run.json()["error"]["kind"], "NETWORK");
 }
 
 #[test]
@@ -127,7 +127,7 @@ fn usage_errors_exit_2_and_signed_out_exits_5() {
     args.extend(["--json", "session"]);
     let run = run_bin(&args, None, &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.json()["signedIn"], false);
+    assert_eq!(run.json()["isSignedIn"], false);
     let mut args = pool.to_vec();
     args.extend(["devices", "list"]);
     let line = run_bin(&args, None, &[]).fails(5);

@@ -25,8 +25,8 @@ fn the_whole_story_one_process_per_command() {
         )
         .ok();
     assert_eq!(signed_up["command"], "sign-up");
-    assert_eq!(signed_up["signUpComplete"], false);
-    assert_eq!(signed_up["nextStep"]["type"], "CONFIRM_SIGN_UP");
+    assert_eq!(signed_up["isSignUpComplete"], false);
+    assert_eq!(signed_up["nextStep"]["signUpStep"], "CONFIRM_SIGN_UP");
     assert_eq!(
         signed_up["nextStep"]["codeDeliveryDetails"]["deliveryMedium"],
         "EMAIL"
@@ -36,7 +36,7 @@ fn the_whole_story_one_process_per_command() {
     let confirmed = env
         .run(&["confirm-sign-up", "--username", "bob", &code], None)
         .ok();
-    assert_eq!(confirmed["signUpComplete"], true);
+    assert_eq!(confirmed["isSignUpComplete"], true);
 
     // Sign-in stops at the SMS step; the next process continues it from the store.
     let started = env
@@ -45,9 +45,9 @@ fn the_whole_story_one_process_per_command() {
             Some("Passw0rd!cli\n"),
         )
         .ok();
-    assert_eq!(started["signedIn"], false);
+    assert_eq!(started["isSignedIn"], false);
     assert_eq!(
-        started["nextStep"]["type"],
+        started["nextStep"]["signInStep"],
         "CONFIRM_SIGN_IN_WITH_SMS_MFA_CODE"
     );
     assert_eq!(
@@ -56,10 +56,10 @@ fn the_whole_story_one_process_per_command() {
     );
     let sms = env.code("bob", "MFA");
     let done = env.run(&["confirm-sign-in", &sms], None).ok();
-    assert_eq!(done["signedIn"], true, "{done}");
-    assert_eq!(done["nextStep"]["type"], "DONE");
-    assert_eq!(done["device"]["tracked"], true);
-    assert_eq!(done["device"]["status"], "not-remembered");
+    assert_eq!(done["isSignedIn"], true, "{done}");
+    assert_eq!(done["nextStep"]["signInStep"], "DONE");
+    assert_eq!(done["device"]["type"], "TRACKED");
+    assert_eq!(done["device"]["status"], "NOT_REMEMBERED");
     assert_eq!(done["device"]["askUserToRemember"], true);
     let device_key = done["device"]["deviceKey"]
         .as_str()
@@ -69,7 +69,7 @@ fn the_whole_story_one_process_per_command() {
     // The session shows the user and expiry, never tokens unless asked.
     let run = env.run(&["session"], None);
     let session = run.ok();
-    assert_eq!(session["signedIn"], true);
+    assert_eq!(session["isSignedIn"], true);
     assert_eq!(session["username"], "bob");
     assert!(session["expiresAt"].as_u64().expect("expiresAt") > env.now());
     assert!(session.get("tokens").is_none());
@@ -85,12 +85,12 @@ fn the_whole_story_one_process_per_command() {
     let devices = listed["devices"].as_array().expect("devices");
     assert_eq!(devices.len(), 1);
     assert_eq!(devices[0]["id"], device_key.as_str());
-    assert_eq!(devices[0]["current"], true);
-    assert_eq!(devices[0]["status"], "not-remembered");
+    assert_eq!(devices[0]["isCurrentDevice"], true);
+    assert_eq!(devices[0]["status"], "NOT_REMEMBERED");
     let remembered = env.run(&["devices", "remember"], None).ok();
-    assert_eq!(remembered["status"], "remembered");
+    assert_eq!(remembered["status"], "REMEMBERED");
     let listed = env.run(&["devices", "list"], None).ok();
-    assert_eq!(listed["devices"][0]["status"], "remembered");
+    assert_eq!(listed["devices"][0]["status"], "REMEMBERED");
 
     // TOTP, with the code computed at the emulator's time.
     let setup = env.run(&["mfa", "setup-totp"], None).ok();
@@ -126,20 +126,20 @@ fn the_whole_story_one_process_per_command() {
     let out = env.run(&["sign-out"], None).ok();
     assert_eq!(out["signedOut"], true);
     let session = env.run(&["session"], None).ok();
-    assert_eq!(session["signedIn"], false);
+    assert_eq!(session["isSignedIn"], false);
     let again = env
         .run(
             &["sign-in", "--username", "bob", "--password-stdin"],
             Some("Passw0rd!cli\n"),
         )
         .ok();
-    assert_eq!(again["signedIn"], true, "MFA was not skipped: {again}");
-    assert_eq!(again["nextStep"]["type"], "DONE");
+    assert_eq!(again["isSignedIn"], true, "MFA was not skipped: {again}");
+    assert_eq!(again["nextStep"]["signInStep"], "DONE");
 
     // Forget this device: MFA (TOTP, preferred) is asked again.
     let forgotten = env.run(&["devices", "forget"], None).ok();
     assert_eq!(forgotten["forgotten"], "current");
-    assert_eq!(forgotten["status"], "forgotten");
+    assert_eq!(forgotten["status"], "FORGOTTEN");
     let listed = env.run(&["devices", "list"], None).ok();
     assert_eq!(listed["devices"], serde_json::json!([]));
     env.run(&["sign-out"], None).ok();
@@ -150,12 +150,12 @@ fn the_whole_story_one_process_per_command() {
         )
         .ok();
     assert_eq!(
-        mfa_again["nextStep"]["type"],
+        mfa_again["nextStep"]["signInStep"],
         "CONFIRM_SIGN_IN_WITH_TOTP_CODE"
     );
     let totp = cognito_emulator::totp_code(&secret, env.now());
     let done = env.run(&["confirm-sign-in", &totp], None).ok();
-    assert_eq!(done["signedIn"], true);
+    assert_eq!(done["isSignedIn"], true);
 
     env.run(&["sign-out", "--global"], None).ok();
     // Nothing secret ever reached the store directory in clear text.

@@ -2,61 +2,12 @@
 //! [`cognito_auth_core::AuthError`] is mapped to it.
 //!
 //! Kotlin sees it as `AuthException` (a sealed class, one subclass per variant), Swift as
-//! `AuthError`. No field is called `message` (it would collide with `Throwable.message`): every
-//! variant has `detail` (the core's text, which says what to do) and `retryable` (whether the
-//! same call may succeed later).
+//! `AuthError`. Its shape differs from the core's on purpose: no field is called `message` (it
+//! would collide with `Throwable.message`); every variant has `detail` (the core's text, which
+//! says what to do) and `retryable` (whether the same call may succeed later). Cognito's
+//! exceptions are the core's [`CognitoException`] (its one table), not a copy.
 
-use cognito_auth_core::{AuthError as CoreError, CognitoException as CoreException};
-
-/// Cognito's exceptions, by kind; [`CognitoErrorCode::Other`] for names not listed (the name is
-/// in `exception_name`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum CognitoErrorCode {
-    /// `NotAuthorizedException`: wrong credentials, or an expired / invalid session or token.
-    NotAuthorized,
-    /// `UserNotFoundException`.
-    UserNotFound,
-    /// `UserNotConfirmedException`.
-    UserNotConfirmed,
-    /// `PasswordResetRequiredException`.
-    PasswordResetRequired,
-    /// `CodeMismatchException`: the code is wrong.
-    CodeMismatch,
-    /// `ExpiredCodeException`.
-    ExpiredCode,
-    /// `InvalidParameterException`.
-    InvalidParameter,
-    /// `InvalidPasswordException`.
-    InvalidPassword,
-    /// `UsernameExistsException`.
-    UsernameExists,
-    /// `AliasExistsException`.
-    AliasExists,
-    /// `ResourceNotFoundException` (e.g. an unknown device).
-    ResourceNotFound,
-    /// `TooManyRequestsException`.
-    TooManyRequests,
-    /// `LimitExceededException`.
-    LimitExceeded,
-    /// `TooManyFailedAttemptsException`.
-    TooManyFailedAttempts,
-    /// `SoftwareTokenMFANotFoundException`.
-    SoftwareTokenMfaNotFound,
-    /// `EnableSoftwareTokenMFAException`.
-    EnableSoftwareTokenMfa,
-    /// `CodeDeliveryFailureException`.
-    CodeDeliveryFailure,
-    /// `InvalidUserPoolConfigurationException`.
-    InvalidUserPoolConfiguration,
-    /// `MFAMethodNotFoundException`.
-    MfaMethodNotFound,
-    /// `InternalErrorException`.
-    InternalError,
-    /// `UnsupportedOperationException`.
-    UnsupportedOperation,
-    /// Any other exception; see `exception_name`.
-    Other,
-}
+use cognito_auth_core::{AuthError as CoreError, CognitoException};
 
 /// Everything that can go wrong. No variant ever contains a password, code, token or secret.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
@@ -64,9 +15,9 @@ pub enum AuthError {
     /// Cognito answered with an exception.
     #[error("{detail}")]
     Service {
-        /// Which exception, by kind.
-        code: CognitoErrorCode,
-        /// Cognito's name of it, e.g. `CodeMismatchException`.
+        /// Which exception, by kind (`CognitoException.CODE_MISMATCH`).
+        code: CognitoException,
+        /// Cognito's name of it, e.g. `CodeMismatchException` (also for kinds not listed).
         exception_name: String,
         /// What happened and what to do about it.
         detail: String,
@@ -180,18 +131,16 @@ impl From<CoreError> for AuthError {
         match error {
             CoreError::Service {
                 exception,
+                exception_name,
                 service_message,
                 ..
-            } => {
-                let (code, exception_name) = exception_code(&exception);
-                AuthError::Service {
-                    code,
-                    exception_name,
-                    detail,
-                    service_message,
-                    retryable,
-                }
-            }
+            } => AuthError::Service {
+                code: exception,
+                exception_name,
+                detail,
+                service_message,
+                retryable,
+            },
             CoreError::Network { .. } => AuthError::Network { detail, retryable },
             CoreError::Timeout => AuthError::Timeout { detail, retryable },
             CoreError::InvalidResponse { .. } => AuthError::InvalidResponse { detail, retryable },
@@ -204,89 +153,13 @@ impl From<CoreError> for AuthError {
     }
 }
 
-/// The kind and Cognito's name of an exception (the name comes from the core's one table).
-fn exception_code(exception: &CoreException) -> (CognitoErrorCode, String) {
-    use CognitoErrorCode as C;
-    let code = match exception {
-        CoreException::NotAuthorized => C::NotAuthorized,
-        CoreException::UserNotFound => C::UserNotFound,
-        CoreException::UserNotConfirmed => C::UserNotConfirmed,
-        CoreException::PasswordResetRequired => C::PasswordResetRequired,
-        CoreException::CodeMismatch => C::CodeMismatch,
-        CoreException::ExpiredCode => C::ExpiredCode,
-        CoreException::InvalidParameter => C::InvalidParameter,
-        CoreException::InvalidPassword => C::InvalidPassword,
-        CoreException::UsernameExists => C::UsernameExists,
-        CoreException::AliasExists => C::AliasExists,
-        CoreException::ResourceNotFound => C::ResourceNotFound,
-        CoreException::TooManyRequests => C::TooManyRequests,
-        CoreException::LimitExceeded => C::LimitExceeded,
-        CoreException::TooManyFailedAttempts => C::TooManyFailedAttempts,
-        CoreException::SoftwareTokenMfaNotFound => C::SoftwareTokenMfaNotFound,
-        CoreException::EnableSoftwareTokenMfa => C::EnableSoftwareTokenMfa,
-        CoreException::CodeDeliveryFailure => C::CodeDeliveryFailure,
-        CoreException::InvalidUserPoolConfiguration => C::InvalidUserPoolConfiguration,
-        CoreException::MfaMethodNotFound => C::MfaMethodNotFound,
-        CoreException::InternalError => C::InternalError,
-        CoreException::UnsupportedOperation => C::UnsupportedOperation,
-        _ => C::Other,
-    };
-    (code, exception.wire_name().to_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn service(code: &str) -> CoreError {
-        // Built the way the core builds it from Cognito's answer.
-        let exception = CoreException::from_code(code);
-        CoreError::Service {
-            exception,
-            message: "advice".into(),
-            service_message: "Cognito said no".into(),
-        }
-    }
-
-    #[test]
-    fn every_known_exception_name_round_trips() {
-        for name in [
-            "NotAuthorizedException",
-            "UserNotFoundException",
-            "UserNotConfirmedException",
-            "PasswordResetRequiredException",
-            "CodeMismatchException",
-            "ExpiredCodeException",
-            "InvalidParameterException",
-            "InvalidPasswordException",
-            "UsernameExistsException",
-            "AliasExistsException",
-            "ResourceNotFoundException",
-            "TooManyRequestsException",
-            "LimitExceededException",
-            "TooManyFailedAttemptsException",
-            "SoftwareTokenMFANotFoundException",
-            "EnableSoftwareTokenMFAException",
-            "CodeDeliveryFailureException",
-            "InvalidUserPoolConfigurationException",
-            "MFAMethodNotFoundException",
-            "InternalErrorException",
-            "UnsupportedOperationException",
-        ] {
-            let (code, back) = exception_code(&CoreException::from_code(name));
-            assert_eq!(back, name);
-            assert_ne!(code, CognitoErrorCode::Other, "{name}");
-        }
-        let (code, name) = exception_code(&CoreException::from_code("WeirdException"));
-        assert_eq!(
-            (code, name.as_str()),
-            (CognitoErrorCode::Other, "WeirdException")
-        );
-    }
-
     #[test]
     fn service_errors_keep_kind_name_detail_and_retryability() {
-        let core = service("CodeMismatchException");
+        let core = CoreError::service("CodeMismatchException", "Cognito said no");
         let expected_detail = core.to_string();
         match AuthError::from(core) {
             AuthError::Service {
@@ -296,7 +169,7 @@ mod tests {
                 service_message,
                 retryable,
             } => {
-                assert_eq!(code, CognitoErrorCode::CodeMismatch);
+                assert_eq!(code, CognitoException::CodeMismatch);
                 assert_eq!(exception_name, "CodeMismatchException");
                 assert_eq!(detail, expected_detail);
                 assert_eq!(service_message, "Cognito said no");
@@ -304,7 +177,19 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert!(AuthError::from(service("TooManyRequestsException")).retryable());
+        let throttled = AuthError::from(CoreError::service("TooManyRequestsException", "slow"));
+        assert!(throttled.retryable());
+        match AuthError::from(CoreError::service("WeirdException", "?")) {
+            AuthError::Service {
+                code,
+                exception_name,
+                ..
+            } => {
+                assert_eq!(code, CognitoException::Other);
+                assert_eq!(exception_name, "WeirdException");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

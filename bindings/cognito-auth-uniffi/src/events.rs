@@ -1,50 +1,10 @@
 //! Auth events: the core's [`cognito_auth_core::AuthEventListener`] as a foreign trait, so apps
-//! can react in Kotlin / Swift (UI state, analytics, cache clearing).
+//! can react in Kotlin / Swift (UI state, analytics, cache clearing). The events are the core's
+//! own [`AuthEvent`].
 
 use std::sync::Arc;
 
-use cognito_auth_core::{AuthEvent as CoreEvent, AuthEventListener as CoreListener};
-
-/// Something that happened to the session or the device.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
-pub enum AuthEvent {
-    /// A user signed in (Cognito's canonical username).
-    SignedIn {
-        /// The canonical username.
-        username: String,
-    },
-    /// The user signed out (locally or globally).
-    SignedOut,
-    /// The refresh token was rejected: the user must sign in again.
-    SessionExpired,
-    /// The tokens were refreshed.
-    TokensRefreshed,
-    /// This device was tracked and remembered, or remembered later.
-    DeviceRemembered {
-        /// The device key.
-        device_key: String,
-    },
-    /// A device of the user was forgotten (this one, or another by its key).
-    DeviceForgotten {
-        /// The device key.
-        device_key: String,
-    },
-}
-
-impl From<CoreEvent> for AuthEvent {
-    fn from(event: CoreEvent) -> AuthEvent {
-        match event {
-            CoreEvent::SignedIn { username } => AuthEvent::SignedIn { username },
-            CoreEvent::SignedOut => AuthEvent::SignedOut,
-            CoreEvent::SessionExpired => AuthEvent::SessionExpired,
-            CoreEvent::TokensRefreshed => AuthEvent::TokensRefreshed,
-            CoreEvent::DeviceRemembered { device_key } => {
-                AuthEvent::DeviceRemembered { device_key }
-            }
-            CoreEvent::DeviceForgotten { device_key } => AuthEvent::DeviceForgotten { device_key },
-        }
-    }
-}
+use cognito_auth_core::{AuthEvent, AuthEventListener as CoreListener};
 
 /// Receives [`AuthEvent`]s, implemented by the app. Called on the Rust thread that caused the
 /// event, in the middle of the operation: keep it quick (post to the main thread / a flow) and
@@ -59,9 +19,8 @@ pub trait AuthEventListener: Send + Sync {
 pub(crate) struct ForeignListener(pub(crate) Arc<dyn AuthEventListener>);
 
 impl CoreListener for ForeignListener {
-    fn on_auth_event(&self, event: CoreEvent) {
+    fn on_auth_event(&self, event: AuthEvent) {
         let listener = &self.0;
-        let event = AuthEvent::from(event);
         // A foreign exception surfaces as a Rust panic; it must not abort the auth operation
         // that emitted the event.
         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -100,18 +59,18 @@ pub(crate) mod tests {
     fn core_events_reach_the_host_listener_converted() {
         let mock = Arc::new(MockListener::default());
         let listener = ForeignListener(mock.clone());
-        listener.on_auth_event(CoreEvent::SignedIn {
+        listener.on_auth_event(AuthEvent::SignedIn {
             username: "alice".into(),
         });
-        listener.on_auth_event(CoreEvent::DeviceRemembered {
+        listener.on_auth_event(AuthEvent::DeviceRemembered {
             device_key: "us-east-1_d".into(),
         });
-        listener.on_auth_event(CoreEvent::DeviceForgotten {
+        listener.on_auth_event(AuthEvent::DeviceForgotten {
             device_key: "us-east-1_d".into(),
         });
-        listener.on_auth_event(CoreEvent::TokensRefreshed);
-        listener.on_auth_event(CoreEvent::SessionExpired);
-        listener.on_auth_event(CoreEvent::SignedOut);
+        listener.on_auth_event(AuthEvent::TokensRefreshed);
+        listener.on_auth_event(AuthEvent::SessionExpired);
+        listener.on_auth_event(AuthEvent::SignedOut);
         assert_eq!(
             *mock.events.lock().unwrap(),
             [
@@ -134,6 +93,6 @@ pub(crate) mod tests {
     #[test]
     fn a_throwing_listener_does_not_break_the_caller() {
         let listener = ForeignListener(Arc::new(PanickingListener));
-        listener.on_auth_event(CoreEvent::SignedOut);
+        listener.on_auth_event(AuthEvent::SignedOut);
     }
 }

@@ -1,13 +1,16 @@
 //! # cognito-auth-uniffi
 //!
 //! The UniFFI layer of [`cognito_auth_core`] for Kotlin (Android, desktop JVM) and Swift (iOS,
-//! macOS). It adds **no auth logic**: every type here mirrors a core type, with a `From`
-//! conversion in the module of its concern, and every method of [`AuthClient`] calls the core's
-//! method of the same name.
+//! macOS). It adds **no auth logic** and declares **no copy of a core type**: configurations,
+//! options, results, next steps, devices and events are the core's own types, which derive
+//! their UniFFI definitions with the core's `uniffi` feature (a UniFFI component of their own,
+//! `cognito_auth_core`). What lives here is what only the bindings have: the [`AuthClient`]
+//! object, whose every method calls the core's method of the same name; the error in its
+//! foreign shape; and the traits the host implements.
 //!
 //! | module | what |
 //! | --- | --- |
-//! | [`client`] | the [`AuthClient`] object, its configuration, results and next steps |
+//! | [`client`] | the [`AuthClient`] object |
 //! | [`error`] | the one error enum, [`AuthError`] (`AuthException` in Kotlin) |
 //! | [`runtime`] | how async calls get the tokio runtime the HTTP transport needs |
 //! | [`store`] | the host-implemented [`SecretStore`] (Keychain, EncryptedSharedPreferences) |
@@ -27,6 +30,6 @@ pub mod store;
 
 pub use client::AuthClient;
 pub use error::AuthError;
-pub use events::{AuthEvent, AuthEventListener};
+pub use events::AuthEventListener;
 pub use logging::{AuthLogger, LogLevel, LogRecord};
 pub use store::{SecretStore, StoreError};

@@ -32,9 +32,9 @@ mod tests {
     use std::thread::Thread;
 
     use super::*;
-    use crate::client::{AuthConfig, Endpoint};
     use crate::store::tests::MockStore;
     use crate::{AuthClient, AuthError};
+    use cognito_auth_core::{AuthConfig, Endpoint};
 
     /// A minimal executor with no tokio anywhere, like a Kotlin or Swift thread.
     fn block_on<F: Future>(future: F) -> F::Output {
@@ -86,14 +86,7 @@ mod tests {
     #[test]
     fn client_calls_work_when_polled_from_a_thread_without_tokio() {
         let endpoint = cognito_stub("UserNotFoundException");
-        let config = AuthConfig {
-            endpoint: Endpoint::Url { url: endpoint },
-            user_pool_id: "us-east-1_Stub12345".into(),
-            client_id: "stubclient".into(),
-            client_secret: None,
-            device_name: None,
-            refresh_margin_seconds: None,
-        };
+        let config = AuthConfig::new(Endpoint::Url(endpoint), "us-east-1_Stub12345", "stubclient");
         let store = Arc::new(MockStore::default());
         let client = AuthClient::new(config, store.clone()).unwrap();
         assert!(tokio::runtime::Handle::try_current().is_err());
@@ -129,14 +122,13 @@ mod tests {
             .unwrap()
             .port();
         let config = AuthConfig {
-            endpoint: Endpoint::Url {
-                url: format!("http://127.0.0.1:{port}"),
-            },
-            user_pool_id: "us-east-1_Stub12345".into(),
-            client_id: "stubclient".into(),
-            client_secret: None,
             device_name: Some("unit test".into()),
-            refresh_margin_seconds: Some(60),
+            refresh_margin_seconds: 60,
+            ..AuthConfig::new(
+                Endpoint::Url(format!("http://127.0.0.1:{port}")),
+                "us-east-1_Stub12345",
+                "stubclient",
+            )
         };
         let client = AuthClient::new(config, Arc::new(MockStore::default())).unwrap();
         let error = block_on(with_runtime(client.reset_password("alice".into()))).unwrap_err();
@@ -154,16 +146,11 @@ mod tests {
 
     #[test]
     fn a_bad_endpoint_fails_at_construction() {
-        let config = AuthConfig {
-            endpoint: Endpoint::Url {
-                url: "ftp://example".into(),
-            },
-            user_pool_id: "us-east-1_Stub12345".into(),
-            client_id: "stubclient".into(),
-            client_secret: None,
-            device_name: None,
-            refresh_margin_seconds: None,
-        };
+        let config = AuthConfig::new(
+            Endpoint::Url("ftp://example".into()),
+            "us-east-1_Stub12345",
+            "stubclient",
+        );
         let error = AuthClient::new(config, Arc::new(MockStore::default()))
             .err()
             .expect("refused");

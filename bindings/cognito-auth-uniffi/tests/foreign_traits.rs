@@ -4,13 +4,13 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use cognito_auth_uniffi::client::{
-    AuthConfig, DeviceOutcome, DeviceStatus, Endpoint, SignInNextStep,
+use cognito_auth_core::{
+    AuthConfig, AuthEvent, DeviceOutcome, DeviceStatus, Endpoint, SignInNextStep,
 };
 use cognito_auth_uniffi::logging::set_logger;
 use cognito_auth_uniffi::{
-    AuthClient, AuthError, AuthEvent, AuthEventListener, AuthLogger, LogLevel, LogRecord,
-    SecretStore, StoreError,
+    AuthClient, AuthError, AuthEventListener, AuthLogger, LogLevel, LogRecord, SecretStore,
+    StoreError,
 };
 use cognito_emulator::{client, start, EmulatorConfig};
 use serde_json::{json, Value};
@@ -112,14 +112,8 @@ async fn host_store_listener_and_logger_see_a_real_sign_in() {
 
     let store = Arc::new(MockStore::default());
     let listener = Arc::new(MockListener::default());
-    let config = AuthConfig {
-        endpoint: Endpoint::Url { url: endpoint },
-        user_pool_id: pool_id.clone(),
-        client_id: client_id.clone(),
-        client_secret: None,
-        device_name: Some("ffi test".into()),
-        refresh_margin_seconds: None,
-    };
+    let mut config = AuthConfig::new(Endpoint::Url(endpoint), &pool_id, &client_id);
+    config.device_name = Some("ffi test".into());
     let auth = AuthClient::new(config, store.clone()).unwrap();
     auth.add_listener(listener.clone());
 

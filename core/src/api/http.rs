@@ -19,6 +19,7 @@ use hyper_util::rt::TokioExecutor;
 use serde_json::Value;
 
 use super::{ApiError, ApiFuture, CognitoApi};
+use crate::Endpoint;
 
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
 const CONTENT_TYPE_JSON: &str = "application/x-amz-json-1.1";
@@ -35,6 +36,14 @@ pub struct HttpCognitoApi {
 }
 
 impl HttpCognitoApi {
+    /// A transport for a configured [`Endpoint`].
+    pub fn for_endpoint(endpoint: &Endpoint) -> Result<HttpCognitoApi, ApiError> {
+        match endpoint {
+            Endpoint::Region(region) => HttpCognitoApi::for_region(region),
+            Endpoint::Url(url) => HttpCognitoApi::with_endpoint(url),
+        }
+    }
+
     /// The public Cognito endpoint of an AWS region, e.g. `eu-west-1`.
     pub fn for_region(region: &str) -> Result<HttpCognitoApi, ApiError> {
         let valid = !region.is_empty()

@@ -6,6 +6,7 @@
 //! driver runs its effects through a `CognitoApi`. Tests use the project's emulator over real
 //! HTTP; apps use [`http::HttpCognitoApi`] against `https://cognito-idp.<region>.amazonaws.com/`.
 
+#[cfg(feature = "https")]
 pub mod http;
 pub mod types;
 

@@ -1,6 +1,8 @@
 //! Sign-up, password reset and change, user attributes, account deletion, the current user.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
 
 use super::AuthClient;
 use crate::api::types::{
@@ -13,7 +15,8 @@ use crate::error::AuthError;
 use crate::signin::CodeDeliveryDetails;
 
 /// A user attribute (`email`, `phone_number`, `custom:team`, ...).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct UserAttribute {
     /// The attribute name.
     pub name: String,
@@ -22,16 +25,26 @@ pub struct UserAttribute {
 }
 
 /// Options of [`AuthClient::sign_up`].
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SignUpOptions {
     /// Attributes of the new user (`email`, `phone_number`, ...).
-    pub user_attributes: BTreeMap<String, String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub user_attributes: HashMap<String, String>,
     /// Passed to the pool's Lambda triggers.
-    pub client_metadata: BTreeMap<String, String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub client_metadata: HashMap<String, String>,
 }
 
 /// What to do after a sign-up step.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    tag = "signUpStep",
+    rename_all = "SCREAMING_SNAKE_CASE",
+    rename_all_fields = "camelCase"
+)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum SignUpStep {
     /// Ask for the code that was sent, then call [`AuthClient::confirm_sign_up`].
     ConfirmSignUp {
@@ -43,7 +56,9 @@ pub enum SignUpStep {
 }
 
 /// The outcome of [`AuthClient::sign_up`] and [`AuthClient::confirm_sign_up`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SignUpResult {
     /// Whether the user is confirmed.
     pub is_sign_up_complete: bool,
@@ -54,7 +69,9 @@ pub struct SignUpResult {
 }
 
 /// The signed-in user.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct AuthUser {
     /// Cognito's canonical username.
     pub username: String,
@@ -72,7 +89,7 @@ fn delivery(details: Option<CodeDeliveryDetailsType>) -> Option<CodeDeliveryDeta
     })
 }
 
-fn attributes(map: &BTreeMap<String, String>) -> Vec<AttributeType> {
+fn attributes(map: &HashMap<String, String>) -> Vec<AttributeType> {
     map.iter()
         .map(|(name, value)| AttributeType {
             name: name.clone(),
@@ -115,7 +132,7 @@ impl AuthClient {
             username: username.to_owned(),
             password: password.to_owned(),
             user_attributes: attributes(&options.user_attributes),
-            client_metadata: options.client_metadata,
+            client_metadata: options.client_metadata.into_iter().collect(),
         };
         let response: SignUpResponse = self.call("SignUp", &request).await?;
         Ok(SignUpResult {
@@ -225,7 +242,7 @@ impl AuthClient {
     /// here) to confirm with [`AuthClient::confirm_user_attribute`].
     pub async fn update_user_attributes(
         &self,
-        attributes_to_set: &BTreeMap<String, String>,
+        attributes_to_set: &HashMap<String, String>,
     ) -> Result<Vec<CodeDeliveryDetails>, AuthError> {
         if attributes_to_set.is_empty() {
             return Err(AuthError::invalid_input(

@@ -4,6 +4,8 @@
 //! verifier; a tracked device is **remembered** (it may skip MFA) or **not remembered**; a
 //! **forgotten** device is no longer tracked and its key and secret are deleted here too.
 
+use serde::{Deserialize, Serialize};
+
 use super::AuthClient;
 use crate::api::types::{
     ConfirmDeviceRequest, ConfirmDeviceResponse, DeviceKeyRequest, DeviceSecretVerifierConfig,
@@ -15,7 +17,9 @@ use crate::srp::DeviceSecret;
 use crate::store::{read_json, write_json, StoredDevice, StoredDeviceState};
 
 /// A device's standing with Cognito, as this client knows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum DeviceStatus {
     /// Tracked and remembered: signing in here skips MFA when the pool allows it.
     Remembered,
@@ -28,7 +32,13 @@ pub enum DeviceStatus {
 }
 
 /// What a sign-in did with this device.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    tag = "type",
+    rename_all = "SCREAMING_SNAKE_CASE",
+    rename_all_fields = "camelCase"
+)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum DeviceOutcome {
     /// Cognito now tracks this device.
     Tracked {
@@ -49,7 +59,9 @@ pub enum DeviceOutcome {
 }
 
 /// A device of the user, as [`AuthClient::fetch_devices`] lists it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct AuthDevice {
     /// The device key.
     pub id: String,
@@ -94,7 +106,7 @@ impl AuthClient {
                 password_verifier: secret.verifier_b64(),
                 salt: secret.salt_b64(),
             },
-            device_name: self.config.device_name.clone(),
+            device_name: self.config.device_name(),
         };
         match self
             .call::<_, ConfirmDeviceResponse>("ConfirmDevice", &request)

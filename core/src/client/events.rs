@@ -2,8 +2,16 @@
 
 use std::sync::{Arc, Mutex};
 
+use serde::{Deserialize, Serialize};
+
 /// Something that happened to the session or the device.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    tag = "event",
+    rename_all = "SCREAMING_SNAKE_CASE",
+    rename_all_fields = "camelCase"
+)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum AuthEvent {
     /// A user signed in (Cognito's canonical username).
     SignedIn {

@@ -2,26 +2,31 @@
 
 use std::collections::BTreeSet;
 
+use serde::{Deserialize, Serialize};
+
 use super::AuthClient;
 use crate::api::types::{
     AccessTokenRequest, AssociateSoftwareTokenRequest, AssociateSoftwareTokenResponse, Empty,
     GetUserResponse, MfaSettings, SetUserMfaPreferenceRequest, VerifySoftwareTokenRequest,
     VerifySoftwareTokenResponse,
 };
-use crate::error::{AuthError, CognitoException};
+use crate::error::AuthError;
 use crate::signin::{MfaType, TotpSetupDetails};
 
 /// The user's MFA methods.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct MfaPreferences {
-    /// The methods enabled for the user.
-    pub enabled: BTreeSet<MfaType>,
+    /// The methods enabled for the user (sorted: SMS, TOTP, e-mail; no duplicates).
+    pub enabled: Vec<MfaType>,
     /// The method used when several are enabled.
     pub preferred: Option<MfaType>,
 }
 
 /// A change to one MFA method, for [`AuthClient::update_mfa_preference`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum MfaPreference {
     /// Enable it (the preferred method is unchanged).
     Enabled,
@@ -95,11 +100,10 @@ impl AuthClient {
         if response.status.as_deref() == Some("SUCCESS") {
             Ok(())
         } else {
-            Err(AuthError::Service {
-                exception: CognitoException::EnableSoftwareTokenMfa,
-                message: "The authenticator code did not verify; try a fresh code.".into(),
-                service_message: format!("status {:?}", response.status),
-            })
+            Err(AuthError::service(
+                "EnableSoftwareTokenMFAException",
+                &format!("VerifySoftwareToken status {:?}", response.status),
+            ))
         }
     }
 
@@ -114,6 +118,8 @@ impl AuthClient {
                 .user_mfa_setting_list
                 .iter()
                 .filter_map(|m| MfaType::parse(m))
+                .collect::<BTreeSet<_>>()
+                .into_iter()
                 .collect(),
             preferred: user
                 .preferred_mfa_setting

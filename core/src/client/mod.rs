@@ -11,9 +11,11 @@ mod signin;
 
 use std::sync::Arc;
 
+use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
 use zeroize::Zeroizing;
 
+#[cfg(feature = "https")]
 use crate::api::http::HttpCognitoApi;
 use crate::api::{invoke, CognitoApi};
 use crate::error::AuthError;
@@ -46,7 +48,9 @@ impl Clock for SystemClock {
 }
 
 /// Where Cognito is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Endpoint {
     /// The public endpoint of an AWS region (`eu-west-1`).
     Region(String),
@@ -54,8 +58,11 @@ pub enum Endpoint {
     Url(String),
 }
 
-/// How an [`AuthClient`] reaches its user pool.
-#[derive(Clone, PartialEq, Eq)]
+/// How an [`AuthClient`] reaches its user pool. Its printed forms never show the client secret.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug, Display))]
 pub struct AuthConfig {
     /// The region or URL of Cognito.
     pub endpoint: Endpoint,
@@ -63,12 +70,24 @@ pub struct AuthConfig {
     pub user_pool_id: String,
     /// The app client id.
     pub client_id: String,
-    /// The app client secret, for clients that have one (server-side or CLI apps).
+    /// The app client secret, for clients that have one (server-side or CLI apps; not
+    /// recommended in mobile apps).
+    #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub client_secret: Option<String>,
-    /// The name `ConfirmDevice` gives this device (shown in the user's device list).
-    pub device_name: String,
+    /// The name `ConfirmDevice` gives this device (shown in the user's device list); by default
+    /// [`default_device_name`].
+    #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub device_name: Option<String>,
     /// Tokens are refreshed this many seconds before they expire.
+    #[serde(default = "default_refresh_margin")]
+    #[cfg_attr(feature = "uniffi", uniffi(default = 300))]
     pub refresh_margin_seconds: u64,
+}
+
+fn default_refresh_margin() -> u64 {
+    300
 }
 
 impl AuthConfig {
@@ -80,9 +99,14 @@ impl AuthConfig {
             user_pool_id: user_pool_id.to_owned(),
             client_id: client_id.to_owned(),
             client_secret: None,
-            device_name: default_device_name(),
-            refresh_margin_seconds: 300,
+            device_name: None,
+            refresh_margin_seconds: default_refresh_margin(),
         }
+    }
+
+    /// The device name `ConfirmDevice` sends.
+    pub fn device_name(&self) -> String {
+        self.device_name.clone().unwrap_or_else(default_device_name)
     }
 }
 
@@ -99,6 +123,12 @@ impl std::fmt::Debug for AuthConfig {
             .field("device_name", &self.device_name)
             .field("refresh_margin_seconds", &self.refresh_margin_seconds)
             .finish()
+    }
+}
+
+impl std::fmt::Display for AuthConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self, f)
     }
 }
 
@@ -133,11 +163,9 @@ pub struct AuthClient {
 
 impl AuthClient {
     /// A client that talks to Cognito over HTTPS (or HTTP for a `http://` URL endpoint).
+    #[cfg(feature = "https")]
     pub fn new(config: AuthConfig, store: Arc<dyn SecretStore>) -> Result<AuthClient, AuthError> {
-        let api = match &config.endpoint {
-            Endpoint::Region(region) => HttpCognitoApi::for_region(region)?,
-            Endpoint::Url(url) => HttpCognitoApi::with_endpoint(url)?,
-        };
+        let api = HttpCognitoApi::for_endpoint(&config.endpoint)?;
         Ok(AuthClient::with_api(
             config,
             Arc::new(api),

@@ -1,6 +1,8 @@
 //! The signed-in session: tokens saved in the store, refreshed before they expire (one refresh
 //! shared by concurrent callers), and sign-out.
 
+use serde::{Deserialize, Serialize};
+
 use super::jwt::claims;
 use super::AuthClient;
 use crate::api::types::{
@@ -10,8 +12,12 @@ use crate::api::types::{
 use crate::error::{AuthError, CognitoException};
 use crate::store::{read_json, write_json, StoredTokens};
 
-/// The tokens of a signed-in user. `Debug` does not print them.
-#[derive(Clone, PartialEq, Eq)]
+/// The tokens of a signed-in user. Their printed forms (`Debug`, `Display`, Kotlin's
+/// `toString`, Swift's `description`) never show a token: read the fields to use them.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug, Display))]
 pub struct AuthTokens {
     /// The access token (for Cognito's user operations and your APIs).
     pub access_token: String,
@@ -31,8 +37,16 @@ impl std::fmt::Debug for AuthTokens {
     }
 }
 
-/// What [`AuthClient::fetch_auth_session`] returns.
-#[derive(Debug, Clone, PartialEq, Eq)]
+impl std::fmt::Display for AuthTokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self, f)
+    }
+}
+
+/// What [`AuthClient::fetch_auth_session`] returns. Its printed forms never show a token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct AuthSession {
     /// Whether a user is signed in.
     pub is_signed_in: bool,
@@ -115,8 +129,9 @@ impl AuthClient {
                 Err(AuthError::Service {
                     exception:
                         CognitoException::UnsupportedOperation
+                        | CognitoException::UnsupportedTokenType
                         | CognitoException::NotAuthorized
-                        | CognitoException::Other(_),
+                        | CognitoException::Other,
                     ..
                 }) => {}
                 Err(other) => return Err(other),
@@ -204,7 +219,11 @@ impl AuthClient {
             .await
         {
             Ok(response) => Ok(response.authentication_result),
-            Err(AuthError::Service { exception, .. }) if refresh_operation_missing(&exception) => {
+            Err(AuthError::Service {
+                exception,
+                exception_name,
+                ..
+            }) if refresh_operation_missing(exception, &exception_name) => {
                 self.refresh_with_initiate_auth(username, refresh_token, device_key)
                     .await
             }
@@ -278,12 +297,10 @@ fn session_of(username: &str, tokens: &StoredTokens) -> AuthSession {
 
 /// Whether the endpoint lacks `GetTokensFromRefreshToken` (older deployments, some emulators),
 /// so `REFRESH_TOKEN_AUTH` must be used instead.
-fn refresh_operation_missing(exception: &CognitoException) -> bool {
-    match exception {
-        CognitoException::UnsupportedOperation => true,
-        CognitoException::Other(name) => {
-            name == "UnknownOperationException" || name == "OperationNotEnabledException"
-        }
-        _ => false,
-    }
+fn refresh_operation_missing(exception: CognitoException, exception_name: &str) -> bool {
+    exception == CognitoException::UnsupportedOperation
+        || matches!(
+            exception_name,
+            "UnknownOperationException" | "OperationNotEnabledException"
+        )
 }

@@ -1,12 +1,13 @@
 //! Runs the sign-in machine: feeds it events, makes the calls it asks for, and finishes a
 //! successful sign-in (tokens saved, device tracked).
 
+use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use super::devices::DeviceOutcome;
 use super::AuthClient;
+use crate::api::parse_response;
 use crate::api::types::AuthenticationResult;
-use crate::api::{parse_response, ApiError};
 use crate::error::AuthError;
 use crate::signin::{
     step, ApiCall, ApiReply, ConfirmSignInOptions, DeviceCredentials, Effect, Env, Event,
@@ -19,7 +20,9 @@ use crate::store::{read_json, write_json};
 const PENDING_SIGN_IN_LIFETIME_SECONDS: u64 = 15 * 60;
 
 /// The outcome of [`AuthClient::sign_in`] and [`AuthClient::confirm_sign_in`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SignInResult {
     /// Whether the user is now signed in.
     pub is_signed_in: bool,
@@ -47,18 +50,6 @@ impl Env for ClientEnv<'_> {
     fn new_ephemeral(&self) -> Result<ClientEphemeral, SrpError> {
         ClientEphemeral::try_generate()
     }
-
-    fn device_for(&self, canonical_username: &str) -> Option<DeviceCredentials> {
-        match self.client.confirmed_device(canonical_username) {
-            Ok(device) => device,
-            Err(error) => {
-                // The sign-in goes on without the device (MFA will be asked); the store's
-                // failure is reported, not hidden.
-                tracing::warn!(%error, "could not read the stored device");
-                None
-            }
-        }
-    }
 }
 
 impl AuthClient {
@@ -79,7 +70,7 @@ impl AuthClient {
         if matches!(*state, SignInState::Waiting { .. }) {
             // Holding the lock means no run is in progress: a Waiting state was left by a run
             // whose future was dropped. Start afresh.
-            *state = SignInState::Idle;
+            self.feed(&mut state, Event::Reset);
         }
         let result = self
             .sign_in_locked(&mut state, username, password, options)
@@ -132,9 +123,9 @@ impl AuthClient {
     ) -> Result<SignInResult, AuthError> {
         let mut state = self.sign_in_state.lock().await;
         if matches!(*state, SignInState::Idle) {
-            if let Some(resumed) = self.load_pending()? {
+            if let Some((pending, device)) = self.load_pending()? {
                 tracing::info!("resuming a saved sign-in");
-                *state = resumed;
+                self.feed(&mut state, Event::Resume { pending, device });
             }
         }
         let event = Event::Answer {
@@ -171,16 +162,15 @@ impl AuthClient {
         if let Some(step) = state.next_step() {
             return Ok(Some(step.clone()));
         }
-        Ok(self.load_pending()?.and_then(|s| s.next_step().cloned()))
+        Ok(self.load_pending()?.map(|(pending, _)| pending.next_step))
     }
 
     /// Abandons the sign-in under way, if any.
     pub async fn cancel_sign_in(&self) {
         let mut state = self.sign_in_state.lock().await;
-        let current = std::mem::replace(&mut *state, SignInState::Idle);
-        let env = ClientEnv { client: self };
-        // Cancelling when nothing is under way is not an error for the app.
-        *state = step(current, Event::Cancel, &self.machine, &env).state;
+        // Cancelling when nothing is under way is not an error for the app: the machine's
+        // rejection is not reported.
+        self.feed(&mut state, Event::Cancel);
         if let Err(error) = self.store.delete(&self.keys.pending_sign_in()) {
             tracing::warn!(%error, "could not delete the saved sign-in");
         }
@@ -196,18 +186,36 @@ impl AuthClient {
         }
     }
 
-    /// A saved sign-in young enough for its Cognito session to be alive.
-    fn load_pending(&self) -> Result<Option<SignInState>, AuthError> {
+    /// A saved sign-in young enough for its Cognito session to be alive, with the device stored
+    /// for its user. A record this version cannot read (saved by another version, or damaged)
+    /// is a sign-in that cannot continue: it is deleted and reported in the log.
+    fn load_pending(
+        &self,
+    ) -> Result<Option<(PendingSignIn, Option<DeviceCredentials>)>, AuthError> {
         let key = self.keys.pending_sign_in();
-        let Some(pending) = read_json::<PendingSignIn>(self.store.as_ref(), &key)? else {
-            return Ok(None);
+        let pending = match read_json::<PendingSignIn>(self.store.as_ref(), &key) {
+            Ok(Some(pending)) => pending,
+            Ok(None) => return Ok(None),
+            Err(AuthError::Storage { .. }) if self.store.get(&key).is_ok() => {
+                tracing::warn!("a saved sign-in could not be read; it was dropped");
+                self.store.delete(&key)?;
+                return Ok(None);
+            }
+            Err(error) => return Err(error),
         };
         if pending.saved_at + PENDING_SIGN_IN_LIFETIME_SECONDS < self.clock.now_unix() {
             self.store.delete(&key)?;
             return Ok(None);
         }
         let device = self.device_for_sign_in(&pending.username)?;
-        Ok(Some(SignInState::resume(pending, device)))
+        Ok(Some((pending, device)))
+    }
+
+    /// One transition whose effects need no IO (reset, resume, cancel).
+    fn feed(&self, state: &mut SignInState, event: Event) {
+        let env = ClientEnv { client: self };
+        let current = std::mem::replace(state, SignInState::Idle);
+        *state = step(current, event, &self.machine, &env).state;
     }
 
     async fn run(&self, state: &mut SignInState, first: Event) -> Result<RunEnd, AuthError> {
@@ -222,6 +230,11 @@ impl AuthClient {
             for effect in stepped.effects {
                 match effect {
                     Effect::Call(call) => next = Some(self.execute(call).await),
+                    Effect::LoadDevice { canonical_username } => {
+                        next = Some(Event::DeviceLoaded(
+                            self.device_for_verifier(&canonical_username),
+                        ))
+                    }
                     Effect::NextStep(next_step) => {
                         end = Some(Ok(RunEnd::Result(SignInResult {
                             is_signed_in: false,
@@ -233,10 +246,9 @@ impl AuthClient {
                         typed_username,
                         username,
                         tokens,
-                        device_key,
                     } => {
                         end = Some(
-                            self.finish_sign_in(&typed_username, &username, tokens, device_key)
+                            self.finish_sign_in(&typed_username, &username, tokens)
                                 .await
                                 .map(RunEnd::Result),
                         )
@@ -271,14 +283,14 @@ impl AuthClient {
         };
         let body = match body {
             Ok(body) => body,
-            Err(e) => return Event::Failed(ApiError::InvalidResponse(e.to_string())),
+            Err(e) => return Event::Failed(AuthError::invalid_response(e.to_string())),
         };
         tracing::debug!(operation, "sign-in call");
         let value = match self.api.call(operation, body).await {
             Ok(value) => value,
             Err(error) => {
                 tracing::debug!(operation, code = ?error.code(), "sign-in call failed");
-                return Event::Failed(error);
+                return Event::Failed(error.into());
             }
         };
         let reply = match call {
@@ -294,7 +306,7 @@ impl AuthClient {
         };
         match reply {
             Ok(reply) => Event::Reply(reply),
-            Err(error) => Event::Failed(error),
+            Err(error) => Event::Failed(error.into()),
         }
     }
 
@@ -303,6 +315,19 @@ impl AuthClient {
         match self.canonical_username(username)? {
             Some(canonical) => self.confirmed_device(&canonical),
             None => Ok(None),
+        }
+    }
+
+    /// The device for `PASSWORD_VERIFIER`'s canonical user. A store failure is reported in the
+    /// log and the sign-in goes on without the device (MFA is asked): the user is not locked
+    /// out by an unreadable record.
+    fn device_for_verifier(&self, canonical: &str) -> Option<DeviceCredentials> {
+        match self.confirmed_device(canonical) {
+            Ok(device) => device,
+            Err(error) => {
+                tracing::warn!(%error, "could not read the stored device");
+                None
+            }
         }
     }
 
@@ -322,7 +347,6 @@ impl AuthClient {
         typed_username: &str,
         machine_username: &str,
         tokens: AuthenticationResult,
-        _device_key_used: Option<String>,
     ) -> Result<SignInResult, AuthError> {
         let claims = super::jwt::claims(&tokens.access_token).unwrap_or_default();
         let username = claims

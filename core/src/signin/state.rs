@@ -59,11 +59,21 @@ pub(crate) enum UserChallenge {
     FirstFactorSelection(Vec<AuthFactor>),
 }
 
-/// Which Cognito answer the machine is waiting for.
+/// A `PASSWORD_VERIFIER` challenge held while the stored device is read.
+pub(crate) struct HeldVerifier {
+    pub ephemeral: ClientEphemeral,
+    pub params: Params,
+    pub session: Option<String>,
+}
+
+/// What the machine is waiting for: a Cognito answer, or the stored device.
 pub(crate) enum Awaiting {
     /// `InitiateAuth`, or `SELECT_CHALLENGE` answered with `PASSWORD_SRP` (both may lead to
     /// `PASSWORD_VERIFIER`, which needs the ephemeral).
     Start { ephemeral: Option<ClientEphemeral> },
+    /// The driver reads the device stored for the user Cognito named in `PASSWORD_VERIFIER`
+    /// ([`Effect::LoadDevice`](super::transitions::Effect::LoadDevice)); the challenge waits.
+    StoredDevice { verifier: HeldVerifier },
     /// Our automatic answer to `PASSWORD_VERIFIER`.
     PasswordVerifier,
     /// Our automatic answer to `DEVICE_SRP_AUTH` (`DEVICE_PASSWORD_VERIFIER` comes next).
@@ -113,6 +123,7 @@ impl SignInState {
             SignInState::Idle => "Idle",
             SignInState::Waiting { awaiting, .. } => match awaiting {
                 Awaiting::Start { .. } => "Waiting(InitiateAuth)",
+                Awaiting::StoredDevice { .. } => "Waiting(stored device)",
                 Awaiting::PasswordVerifier => "Waiting(PASSWORD_VERIFIER)",
                 Awaiting::DeviceSrp { .. } => "Waiting(DEVICE_SRP_AUTH)",
                 Awaiting::DevicePasswordVerifier => "Waiting(DEVICE_PASSWORD_VERIFIER)",

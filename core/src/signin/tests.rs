@@ -9,7 +9,6 @@ use crate::api::types::{
     AssociateSoftwareTokenResponse, AuthChallengeResponse, AuthenticationResult, Params,
     VerifySoftwareTokenResponse,
 };
-use crate::api::ApiError;
 use crate::error::{AuthError, CognitoException};
 use crate::srp::{ClientEphemeral, SrpError};
 
@@ -24,9 +23,6 @@ impl Env for FixedEnv {
             "1f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c5b6a7988",
         )
     }
-    fn device_for(&self, _canonical_username: &str) -> Option<DeviceCredentials> {
-        None
-    }
 }
 
 fn config(secret: bool) -> MachineConfig {
@@ -37,8 +33,19 @@ fn config(secret: bool) -> MachineConfig {
     }
 }
 
-fn run(state: SignInState, event: Event) -> Step {
+/// One transition, exactly.
+fn run_raw(state: SignInState, event: Event) -> Step {
     step(state, event, &config(false), &FixedEnv)
+}
+
+/// One transition; a request for the stored device is answered with "none" (the effects are
+/// those of the answer).
+fn run(state: SignInState, event: Event) -> Step {
+    let stepped = run_raw(state, event);
+    if matches!(stepped.effects.as_slice(), [Effect::LoadDevice { .. }]) {
+        return run_raw(stepped.state, Event::DeviceLoaded(None));
+    }
+    stepped
 }
 
 fn start_event(flow: AuthFlow, device: bool) -> Event {
@@ -95,10 +102,7 @@ fn tokens() -> Event {
 }
 
 fn failed(code: &str) -> Event {
-    Event::Failed(ApiError::Service {
-        code: code.into(),
-        message: "from Cognito".into(),
-    })
+    Event::Failed(AuthError::service(code, "from Cognito"))
 }
 
 const SRP_CHALLENGE: &[(&str, &str)] = &[
@@ -112,25 +116,52 @@ const SRP_CHALLENGE: &[(&str, &str)] = &[
     ("USERNAME", "7d4a6b1e-user"),
 ];
 
-/// Walks the machine from Idle through `events`, asserting no step was rejected.
+/// Walks the machine from Idle through `events`, asserting no step was rejected. A request for
+/// the stored device is answered with "none" unless the next event answers it.
 fn walk(events: Vec<Event>) -> SignInState {
-    let mut state = SignInState::Idle;
-    for event in events {
+    walk_from(SignInState::Idle, events, true)
+}
+
+/// As [`walk`], but leaves a request for the stored device unanswered.
+fn walk_raw(events: Vec<Event>) -> SignInState {
+    walk_from(SignInState::Idle, events, false)
+}
+
+fn walk_from(mut state: SignInState, events: Vec<Event>, load_devices: bool) -> SignInState {
+    let mut events = events.into_iter().peekable();
+    while let Some(event) = events.next() {
         let Step {
             state: next,
             effects,
-        } = run(state, event);
+        } = run_raw(state, event);
         assert!(
             !effects.iter().any(|e| matches!(e, Effect::Rejected(_))),
             "a setup step was rejected"
         );
         state = next;
+        let asks_device = effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadDevice { .. }));
+        let answered_next = matches!(events.peek(), Some(Event::DeviceLoaded(_)));
+        if load_devices && asks_device && !answered_next {
+            state = run(state, Event::DeviceLoaded(None)).state;
+        }
     }
     state
 }
 
 fn srp_start() -> Event {
     start_event(AuthFlow::UserSrp, false)
+}
+
+/// An SRP sign-in whose PASSWORD_VERIFIER was answered (no device stored).
+fn verifier_answered() -> Vec<Event> {
+    vec![srp_start(), challenge("PASSWORD_VERIFIER", SRP_CHALLENGE)]
+}
+
+fn with(mut events: Vec<Event>, more: Vec<Event>) -> Vec<Event> {
+    events.extend(more);
+    events
 }
 
 /// One state of every kind the machine has, built by driving the machine.
@@ -140,12 +171,13 @@ fn all_states() -> Vec<Named<SignInState>> {
     vec![
         ("Idle", || SignInState::Idle),
         ("Waiting(InitiateAuth)", || walk(vec![srp_start()])),
-        ("Waiting(PASSWORD_VERIFIER)", || {
-            walk(vec![
+        ("Waiting(stored device)", || {
+            walk_raw(vec![
                 srp_start(),
                 challenge("PASSWORD_VERIFIER", SRP_CHALLENGE),
             ])
         }),
+        ("Waiting(PASSWORD_VERIFIER)", || walk(verifier_answered())),
         ("Waiting(DEVICE_SRP_AUTH)", || {
             walk(vec![
                 start_event(AuthFlow::UserSrp, true),
@@ -162,54 +194,44 @@ fn all_states() -> Vec<Named<SignInState>> {
             ])
         }),
         ("AwaitingUser(SMS)", || {
-            walk(vec![
-                srp_start(),
-                challenge("PASSWORD_VERIFIER", SRP_CHALLENGE),
-                challenge("SMS_MFA", &[]),
-            ])
+            walk(with(verifier_answered(), vec![challenge("SMS_MFA", &[])]))
         }),
         ("Waiting(challenge answer)", || {
-            walk(vec![
-                srp_start(),
-                challenge("PASSWORD_VERIFIER", SRP_CHALLENGE),
-                challenge("SMS_MFA", &[]),
-                answer("123456"),
-            ])
+            walk(with(
+                verifier_answered(),
+                vec![challenge("SMS_MFA", &[]), answer("123456")],
+            ))
         }),
         ("Waiting(AssociateSoftwareToken)", || {
-            walk(vec![
-                srp_start(),
-                challenge("PASSWORD_VERIFIER", SRP_CHALLENGE),
-                challenge(
-                    "MFA_SETUP",
-                    &[("MFAS_CAN_SETUP", "[\"SOFTWARE_TOKEN_MFA\"]")],
-                ),
-            ])
+            walk(with(verifier_answered(), vec![totp_setup_challenge()]))
         }),
         ("AwaitingUser(TOTP setup)", || {
-            walk(vec![
-                srp_start(),
-                challenge("PASSWORD_VERIFIER", SRP_CHALLENGE),
-                challenge(
-                    "MFA_SETUP",
-                    &[("MFAS_CAN_SETUP", "[\"SOFTWARE_TOKEN_MFA\"]")],
-                ),
-                associated(),
-            ])
+            walk(with(
+                verifier_answered(),
+                vec![totp_setup_challenge(), associated()],
+            ))
         }),
         ("Waiting(VerifySoftwareToken)", || {
-            walk(vec![
-                srp_start(),
-                challenge("PASSWORD_VERIFIER", SRP_CHALLENGE),
-                challenge(
-                    "MFA_SETUP",
-                    &[("MFAS_CAN_SETUP", "[\"SOFTWARE_TOKEN_MFA\"]")],
-                ),
-                associated(),
-                answer("654321"),
-            ])
+            walk(with(
+                verifier_answered(),
+                vec![totp_setup_challenge(), associated(), answer("654321")],
+            ))
         }),
     ]
+}
+
+fn totp_setup_challenge() -> Event {
+    challenge(
+        "MFA_SETUP",
+        &[("MFAS_CAN_SETUP", "[\"SOFTWARE_TOKEN_MFA\"]")],
+    )
+}
+
+/// A sign-in saved while it waited for an SMS code.
+fn saved_sign_in() -> super::state::PendingSignIn {
+    walk(with(verifier_answered(), vec![challenge("SMS_MFA", &[])]))
+        .pending(1_709_629_623)
+        .expect("a sign-in waiting for the user is saved")
 }
 
 fn associated() -> Event {
@@ -236,7 +258,13 @@ fn all_events() -> Vec<Named<Event>> {
         ("Reply(associated)", associated),
         ("Reply(verified)", || verified("SUCCESS")),
         ("Failed", || failed("NotAuthorizedException")),
+        ("DeviceLoaded", || Event::DeviceLoaded(None)),
+        ("Resume", || Event::Resume {
+            pending: saved_sign_in(),
+            device: None,
+        }),
         ("Cancel", || Event::Cancel),
+        ("Reset", || Event::Reset),
     ]
 }
 
@@ -255,12 +283,29 @@ fn every_state_and_event_has_a_defined_outcome() {
         for (event_name, make_event) in all_events() {
             let before = make_state();
             let before_name = before.name();
-            let Step { state, effects } = run(before, make_event());
+            let Step { state, effects } = run_raw(before, make_event());
             let label = format!("{state_name} × {event_name}");
             let waiting = before_name.starts_with("Waiting");
             let user = before_name == "AwaitingUser";
             let idle = before_name == "Idle";
+            let loading = before_name == "Waiting(stored device)";
             match event_name {
+                "Reset" => {
+                    assert_eq!(state.name(), "Idle", "{label}");
+                    assert!(effects.is_empty(), "{label}");
+                }
+                "Resume" if idle => {
+                    assert_eq!(state.name(), "AwaitingUser", "{label}");
+                    assert!(effects.is_empty(), "{label}");
+                }
+                "DeviceLoaded" if loading => {
+                    assert_eq!(state.name(), "Waiting(PASSWORD_VERIFIER)", "{label}");
+                    assert!(matches!(effects.as_slice(), [Effect::Call(_)]), "{label}");
+                }
+                "Resume" | "DeviceLoaded" => {
+                    assert!(is_rejected(&effects), "{label}");
+                    assert_eq!(state.name(), before_name, "{label}: state must not change");
+                }
                 "Start" if waiting => {
                     assert!(is_rejected(&effects), "{label}");
                     assert_eq!(state.name(), before_name, "{label}: state must not change");
@@ -289,7 +334,7 @@ fn every_state_and_event_has_a_defined_outcome() {
                     assert!(is_rejected(&effects), "{label}");
                     assert_eq!(state.name(), before_name, "{label}: state must not change");
                 }
-                _ if !waiting => {
+                _ if !waiting || loading => {
                     // A Cognito answer with no call in flight.
                     assert!(is_rejected(&effects), "{label}");
                     assert_eq!(state.name(), before_name, "{label}: state must not change");
@@ -324,7 +369,7 @@ fn every_state_and_event_has_a_defined_outcome() {
             cells += 1;
         }
     }
-    assert_eq!(cells, 10 * 8);
+    assert_eq!(cells, 11 * 11);
 }
 
 fn call_of(effects: &[Effect]) -> &ApiCall {
@@ -842,45 +887,85 @@ fn malformed_challenges_fail_cleanly() {
     ));
 }
 
-/// An environment whose store knows a device of the canonical user.
-struct EnvWithDevice;
-
-impl Env for EnvWithDevice {
-    fn now_unix(&self) -> u64 {
-        FixedEnv.now_unix()
-    }
-    fn new_ephemeral(&self) -> Result<ClientEphemeral, SrpError> {
-        FixedEnv.new_ephemeral()
-    }
-    fn device_for(&self, canonical_username: &str) -> Option<DeviceCredentials> {
-        (canonical_username == "7d4a6b1e-user").then(|| DeviceCredentials {
-            device_key: "us-east-1_stored".into(),
-            device_group_key: "-grp".into(),
-            device_secret: Zeroizing::new("stored secret".into()),
-        })
-    }
+#[test]
+fn a_device_stored_under_the_canonical_name_is_used_whatever_alias_was_typed() {
+    let state = walk_raw(vec![srp_start()]);
+    // PASSWORD_VERIFIER names the canonical user: the machine asks for its stored device.
+    let Step { state, effects } = run_raw(state, challenge("PASSWORD_VERIFIER", SRP_CHALLENGE));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::LoadDevice { canonical_username }] if canonical_username == "7d4a6b1e-user"
+    ));
+    assert_eq!(state.name(), "Waiting(stored device)");
+    let stored = DeviceCredentials {
+        device_key: "us-east-1_stored".into(),
+        device_group_key: "-grp".into(),
+        device_secret: Zeroizing::new("stored secret".into()),
+    };
+    let Step { state, effects } = run(state, Event::DeviceLoaded(Some(stored)));
+    assert_eq!(responses(&effects).1["DEVICE_KEY"], "us-east-1_stored");
+    let Step { effects, .. } = run(
+        state,
+        challenge("DEVICE_SRP_AUTH", &[("USERNAME", "7d4a6b1e-user")]),
+    );
+    assert_eq!(responses(&effects).0, "DEVICE_SRP_AUTH");
 }
 
 #[test]
-fn a_device_stored_under_the_canonical_name_is_used_whatever_alias_was_typed() {
-    let Step { state, .. } = step(
-        SignInState::Idle,
+fn a_device_given_at_the_start_needs_no_lookup() {
+    let state = walk_raw(vec![start_event(AuthFlow::UserSrp, true)]);
+    let Step { effects, .. } = run(state, challenge("PASSWORD_VERIFIER", SRP_CHALLENGE));
+    assert_eq!(responses(&effects).1["DEVICE_KEY"], "us-east-1_dev");
+}
+
+#[test]
+fn a_reused_totp_code_keeps_the_step_and_a_lockout_ends_the_sign_in() {
+    let state = walk(with(
+        verifier_answered(),
+        vec![challenge("SOFTWARE_TOKEN_MFA", &[]), answer("123456")],
+    ));
+    let Step { state, effects } = run(state, failed("ExpiredCodeException"));
+    assert_eq!(
+        state.next_step(),
+        Some(&SignInNextStep::ConfirmSignInWithTotpCode)
+    );
+    assert!(matches!(effects.as_slice(), [Effect::Failed(_)]));
+    // An expired SMS code ends the sign-in: Cognito's session is gone with it.
+    let state = walk(with(
+        verifier_answered(),
+        vec![challenge("SMS_MFA", &[]), answer("123456")],
+    ));
+    let Step { state, .. } = run(state, failed("ExpiredCodeException"));
+    assert_eq!(state.name(), "Idle");
+    let state = walk(vec![
         srp_start(),
-        &config(false),
-        &EnvWithDevice,
-    );
-    let Step { state, effects } = step(
-        state,
         challenge("PASSWORD_VERIFIER", SRP_CHALLENGE),
-        &config(false),
-        &EnvWithDevice,
+    ]);
+    let Step { state, effects } = run(state, failed("NotAuthorizedException"));
+    assert_eq!(state.name(), "Idle");
+    assert!(matches!(effects.as_slice(), [Effect::Failed(e)] if !e.is_retryable()));
+}
+
+#[test]
+fn a_saved_sign_in_resumes_only_when_none_is_under_way() {
+    let Step { state, effects } = run(
+        SignInState::Idle,
+        Event::Resume {
+            pending: saved_sign_in(),
+            device: None,
+        },
     );
-    assert_eq!(responses(&effects).1["DEVICE_KEY"], "us-east-1_stored");
-    let Step { effects, .. } = step(
+    assert!(effects.is_empty());
+    assert!(matches!(
+        state.next_step(),
+        Some(SignInNextStep::ConfirmSignInWithSmsMfaCode { .. })
+    ));
+    let Step { effects, .. } = run(
         state,
-        challenge("DEVICE_SRP_AUTH", &[("USERNAME", "7d4a6b1e-user")]),
-        &config(false),
-        &EnvWithDevice,
+        Event::Resume {
+            pending: saved_sign_in(),
+            device: None,
+        },
     );
-    assert_eq!(responses(&effects).0, "DEVICE_SRP_AUTH");
+    assert!(is_rejected(&effects));
 }

@@ -1,30 +1,44 @@
 //! What apps see of a sign-in: the options they pass and the next step they must take.
+//!
+//! These types are declared once, here: their serde attributes are the JSON encoding shared by
+//! the C ABI and the CLI (`docs/json.md`), and with the `uniffi` feature they are the Kotlin and
+//! Swift types too.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
 /// How the password (or other first factor) is proven.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all_fields = "camelCase")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum AuthFlow {
     /// `USER_SRP_AUTH`: the password never leaves the device (default).
     #[default]
+    #[serde(rename = "USER_SRP_AUTH")]
     UserSrp,
     /// `USER_PASSWORD_AUTH`: the password is sent over TLS (for migrations with a Lambda).
+    #[serde(rename = "USER_PASSWORD_AUTH")]
     UserPassword,
     /// `CUSTOM_AUTH` starting with an SRP password check.
+    #[serde(rename = "CUSTOM_WITH_SRP")]
     CustomWithSrp,
     /// `CUSTOM_AUTH` without a password: the Lambda triggers decide the challenges.
+    #[serde(rename = "CUSTOM_WITHOUT_SRP")]
     CustomWithoutSrp,
     /// `USER_AUTH` (choice-based sign-in), optionally with a preferred first factor.
+    #[serde(rename = "USER_AUTH")]
     UserAuth {
         /// The factor to try first; without one Cognito offers a choice.
+        #[serde(default)]
         preferred_first_factor: Option<AuthFactor>,
     },
 }
 
 /// A first factor of `USER_AUTH`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum AuthFactor {
     /// The password, sent over TLS.
     Password,
@@ -37,7 +51,7 @@ pub enum AuthFactor {
 }
 
 impl AuthFactor {
-    /// Cognito's name (`PASSWORD`, `PASSWORD_SRP`, `EMAIL_OTP`, `SMS_OTP`).
+    /// Cognito's name (`PASSWORD`, `PASSWORD_SRP`, `EMAIL_OTP`, `SMS_OTP`), also the JSON name.
     pub fn wire_name(self) -> &'static str {
         match self {
             AuthFactor::Password => "PASSWORD",
@@ -49,18 +63,22 @@ impl AuthFactor {
 
     /// Parses Cognito's name, case-insensitively.
     pub fn from_wire_name(name: &str) -> Option<AuthFactor> {
-        match name.trim().to_ascii_uppercase().as_str() {
-            "PASSWORD" => Some(AuthFactor::Password),
-            "PASSWORD_SRP" => Some(AuthFactor::PasswordSrp),
-            "EMAIL_OTP" => Some(AuthFactor::EmailOtp),
-            "SMS_OTP" => Some(AuthFactor::SmsOtp),
-            _ => None,
-        }
+        let name = name.trim().to_ascii_uppercase();
+        [
+            AuthFactor::Password,
+            AuthFactor::PasswordSrp,
+            AuthFactor::EmailOtp,
+            AuthFactor::SmsOtp,
+        ]
+        .into_iter()
+        .find(|f| f.wire_name() == name)
     }
 }
 
 /// A second factor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum MfaType {
     /// A code sent by SMS (`SMS_MFA`).
     Sms,
@@ -80,6 +98,16 @@ impl MfaType {
         }
     }
 
+    /// The short name (`SMS`, `TOTP`, `EMAIL`): the JSON name, and what `confirm_sign_in`
+    /// takes to choose a factor.
+    pub fn short_name(self) -> &'static str {
+        match self {
+            MfaType::Sms => "SMS",
+            MfaType::Totp => "TOTP",
+            MfaType::Email => "EMAIL",
+        }
+    }
+
     /// Parses a challenge name or a short name (`SMS`, `TOTP`, `EMAIL`), case-insensitively.
     pub fn parse(name: &str) -> Option<MfaType> {
         match name.trim().to_ascii_uppercase().as_str() {
@@ -93,6 +121,8 @@ impl MfaType {
 
 /// How a code was sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum DeliveryMedium {
     /// By SMS.
     Sms,
@@ -104,6 +134,8 @@ pub enum DeliveryMedium {
 
 /// Where a code was sent (the destination is masked by Cognito, e.g. `+*******1234`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CodeDeliveryDetails {
     /// The masked destination.
     pub destination: Option<String>,
@@ -132,8 +164,13 @@ impl CodeDeliveryDetails {
     }
 }
 
-/// What an authenticator app needs to set up TOTP.
+/// What an authenticator app needs to set up TOTP. Its printed forms (`Debug`, `Display`,
+/// Kotlin's `toString`, Swift's `description`) never show the secret; read
+/// [`TotpSetupDetails::shared_secret`] to show it to the user.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug, Display))]
 pub struct TotpSetupDetails {
     /// The base32 shared secret (show it, or encode [`TotpSetupDetails::setup_uri`] as a QR code).
     pub shared_secret: String,
@@ -163,6 +200,12 @@ impl std::fmt::Debug for TotpSetupDetails {
     }
 }
 
+impl std::fmt::Display for TotpSetupDetails {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self, f)
+    }
+}
+
 fn percent_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
@@ -177,6 +220,12 @@ fn percent_encode(text: &str) -> String {
 
 /// What the app must do next in a sign-in (names as in the Amplify docs).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    tag = "signInStep",
+    rename_all = "SCREAMING_SNAKE_CASE",
+    rename_all_fields = "camelCase"
+)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum SignInNextStep {
     /// Ask for the code sent by SMS; answer with `confirm_sign_in(code)`.
     ConfirmSignInWithSmsMfaCode {
@@ -216,7 +265,7 @@ pub enum SignInNextStep {
     /// Answer the custom challenge of the pool's Lambda triggers.
     ConfirmSignInWithCustomChallenge {
         /// What the Lambda sent.
-        additional_info: BTreeMap<String, String>,
+        additional_info: HashMap<String, String>,
     },
     /// Let the user choose a first factor; answer with its name (`PASSWORD`, `EMAIL_OTP`, ...).
     ContinueSignInWithFirstFactorSelection {
@@ -232,21 +281,29 @@ pub enum SignInNextStep {
 }
 
 /// Options of [`AuthClient::sign_in`](crate::AuthClient::sign_in).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SignInOptions {
     /// The flow; `USER_SRP_AUTH` by default.
     pub auth_flow: AuthFlow,
     /// Passed to the pool's Lambda triggers.
-    pub client_metadata: BTreeMap<String, String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub client_metadata: HashMap<String, String>,
 }
 
 /// Options of [`AuthClient::confirm_sign_in`](crate::AuthClient::confirm_sign_in).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ConfirmSignInOptions {
     /// The authenticator's name shown in the user's device list (TOTP setup).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub friendly_device_name: Option<String>,
     /// Attributes to send with a new password (e.g. the missing required ones).
-    pub user_attributes: BTreeMap<String, String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub user_attributes: HashMap<String, String>,
     /// Passed to the pool's Lambda triggers.
-    pub client_metadata: BTreeMap<String, String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub client_metadata: HashMap<String, String>,
 }

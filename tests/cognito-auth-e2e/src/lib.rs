@@ -308,7 +308,7 @@ impl Emu {
             &pool.client_id,
         );
         config.client_secret = pool.client_secret.clone();
-        config.device_name = "e2e test device".into();
+        config.device_name = Some("e2e test device".into());
         let client = AuthClient::with_api(config, api.clone(), store, self.clock.clone());
         (client, api)
     }

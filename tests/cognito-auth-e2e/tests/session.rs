@@ -1,7 +1,7 @@
 //! Sessions (refresh, single flight, sign-out), account operations, username aliases, and
 //! the guarantee that secrets never reach the logs.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use cognito_auth_core::{
@@ -175,7 +175,7 @@ async fn sign_up_confirm_reset_and_change_password_attributes_and_delete() {
     assert!(attributes
         .iter()
         .any(|a| a.name == "email" && a.value == "quinn@example.com"));
-    let mut update = BTreeMap::new();
+    let mut update = HashMap::new();
     update.insert("email".to_string(), "quinn2@example.com".to_string());
     update.insert("name".to_string(), "Quinn".to_string());
     let deliveries = client

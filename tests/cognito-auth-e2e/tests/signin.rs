@@ -13,7 +13,7 @@ fn srp() -> SignInOptions {
 
 fn exception(result: &Result<impl std::fmt::Debug, AuthError>) -> Option<CognitoException> {
     match result {
-        Err(AuthError::Service { exception, .. }) => Some(exception.clone()),
+        Err(AuthError::Service { exception, .. }) => Some(*exception),
         _ => None,
     }
 }

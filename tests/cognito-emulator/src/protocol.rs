@@ -40,36 +40,15 @@ impl ApiError {
     }
 }
 
-/// Maps an exception name given by a test (fault injection) to a static name.
+/// Maps an exception name given by a test (fault injection) to a static name: any exception of
+/// the core's table (`cognito_auth_core::CognitoException`, the project's one list), or one of
+/// the protocol's own (`UnknownOperationException`, `SerializationException`).
 pub fn known_exception(name: &str) -> Option<&'static str> {
-    const NAMES: &[&str] = &[
-        "NotAuthorizedException",
-        "UserNotFoundException",
-        "CodeMismatchException",
-        "ExpiredCodeException",
-        "InvalidParameterException",
-        "ResourceNotFoundException",
-        "UsernameExistsException",
-        "InvalidPasswordException",
-        "LimitExceededException",
-        "TooManyRequestsException",
-        "TooManyFailedAttemptsException",
-        "UserNotConfirmedException",
-        "PasswordResetRequiredException",
-        "SoftwareTokenMFANotFoundException",
-        "EnableSoftwareTokenMFAException",
-        "AliasExistsException",
-        "InvalidUserPoolConfigurationException",
-        "UnknownOperationException",
-        "SerializationException",
-        "InternalErrorException",
-        "CodeDeliveryFailureException",
-        "InvalidLambdaResponseException",
-        "UnexpectedLambdaException",
-        "UserLambdaValidationException",
-        "ForbiddenException",
-    ];
-    NAMES.iter().copied().find(|n| *n == name)
+    const PROTOCOL: &[&str] = &["UnknownOperationException", "SerializationException"];
+    cognito_auth_core::CognitoException::from_wire_name(name)
+        .wire_name()
+        .filter(|known| *known == name)
+        .or_else(|| PROTOCOL.iter().copied().find(|n| *n == name))
 }
 
 pub fn not_authorized(m: impl Into<String>) -> ApiError {

@@ -115,12 +115,12 @@ typedef struct {
     pthread_mutex_t lock;
     pthread_cond_t cond;
     int done;
-    CognitoErrorCode code;
+    int32_t code;
     char *json; /* owned: freed with cognito_string_free */
     pthread_t thread;
 } Call;
 
-static void on_complete(void *user_data, CognitoErrorCode code, char *json) {
+static void on_complete(void *user_data, int32_t code, char *json) {
     Call *call = user_data;
     pthread_mutex_lock(&call->lock);
     call->code = code;
@@ -131,17 +131,16 @@ static void on_complete(void *user_data, CognitoErrorCode code, char *json) {
     pthread_mutex_unlock(&call->lock);
 }
 
-typedef CognitoErrorCode (*Operation)(uint64_t, const char *, CognitoCompletion, void *);
-
-/* Runs one operation and waits for its callback. The result JSON is returned (owned). */
-static CognitoErrorCode run(Operation op, uint64_t client, const char *request, char **json) {
+/* Runs one operation through cognito_call and waits for its callback. The result JSON is
+ * returned (owned). */
+static int32_t run(int32_t op, uint64_t client, const char *request, char **json) {
     Call call = {.done = 0, .json = NULL};
     pthread_mutex_init(&call.lock, NULL);
     pthread_cond_init(&call.cond, NULL);
     /* The request is copied before the call returns: a stack buffer is fine. */
     char copy[1024];
     snprintf(copy, sizeof copy, "%s", request ? request : "");
-    CognitoErrorCode started = op(client, request ? copy : NULL, on_complete, &call);
+    CognitoErrorCode started = cognito_call(client, op, request ? copy : NULL, on_complete, &call);
     memset(copy, 0, sizeof copy);
     if (started != COGNITO_ERROR_CODE_OK) {
         *json = NULL;
@@ -360,7 +359,7 @@ static uint64_t new_client(Store *store) {
     char *error = NULL;
     CognitoErrorCode code = cognito_client_new(config, &vtable, &client, &error);
     if (code != COGNITO_ERROR_CODE_OK) {
-        fprintf(stderr, "cognito_client_new: %d %s\n", code, error ? error : "");
+        fprintf(stderr, "cognito_client_new: %d %s\n", (int)code, error ? error : "");
         cognito_string_free(error);
         exit(2);
     }
@@ -371,7 +370,7 @@ static uint64_t new_client(Store *store) {
 static int sign_in_answering_mfa(uint64_t client, char **final_json) {
     char request[256], *json = NULL;
     snprintf(request, sizeof request, "{\"username\":\"%s\",\"password\":\"%s\"}", USERNAME, PASSWORD);
-    CognitoErrorCode code = run(cognito_sign_in, client, request, &json);
+    int32_t code = run(COGNITO_OPERATION_SIGN_IN, client, request, &json);
     if (code != COGNITO_ERROR_CODE_OK) {
         *final_json = json;
         return -1;
@@ -384,7 +383,7 @@ static int sign_in_answering_mfa(uint64_t client, char **final_json) {
     char *sms = latest_code();
     snprintf(request, sizeof request, "{\"challengeResponse\":\"%s\"}", sms ? sms : "");
     free(sms);
-    code = run(cognito_confirm_sign_in, client, request, &json);
+    code = run(COGNITO_OPERATION_CONFIRM_SIGN_IN, client, request, &json);
     *final_json = json;
     return code == COGNITO_ERROR_CODE_OK ? 1 : -1;
 }
@@ -431,35 +430,42 @@ static void test_abi_misuse(void) {
     cognito_string_free(error);
     error = NULL;
 
-    check(cognito_sign_in(123456, "{}", NULL, NULL) == COGNITO_ERROR_CODE_NULL_ARGUMENT,
+    check(cognito_call(123456, COGNITO_OPERATION_SIGN_IN, "{}", NULL, NULL) == COGNITO_ERROR_CODE_NULL_ARGUMENT,
           "a NULL callback is refused and never called", NULL);
-    CognitoErrorCode code = run(cognito_fetch_devices, 123456, NULL, &json);
+    check(cognito_call(123456, 999, "{}", on_complete, NULL) == COGNITO_ERROR_CODE_UNKNOWN_OPERATION &&
+              cognito_call(123456, 0, "{}", on_complete, NULL) == COGNITO_ERROR_CODE_UNKNOWN_OPERATION,
+          "an unknown operation is refused and the callback never called", NULL);
+    int32_t code = run(COGNITO_OPERATION_FETCH_DEVICES, 123456, NULL, &json);
     check(code == COGNITO_ERROR_CODE_INVALID_HANDLE && strstr(json, "\"kind\":\"USAGE\""),
           "an unknown client handle -> INVALID_HANDLE through the callback", json);
     cognito_string_free(json);
 
     check(cognito_client_new_in_memory(config, &client, NULL) == COGNITO_ERROR_CODE_OK && client != 0,
           "in-memory client for tests", NULL);
-    code = run(cognito_sign_in, client, "[1,2]", &json);
+    code = run(COGNITO_OPERATION_SIGN_IN, client, "[1,2]", &json);
     check(code == COGNITO_ERROR_CODE_INVALID_JSON, "a request that is not an object -> INVALID_JSON", json);
     cognito_string_free(json);
-    code = run(cognito_sign_in, client, "{\"password\":\"x\"}", &json);
+    code = run(COGNITO_OPERATION_SIGN_IN, client, "{\"password\":\"x\"}", &json);
     check(code == COGNITO_ERROR_CODE_INVALID_JSON && strstr(json, "username"),
           "a request without username -> INVALID_JSON naming it", json);
     cognito_string_free(json);
+    code = run(COGNITO_OPERATION_SIGN_IN, client, "{\"username\":\"a\",\"pasword\":\"x\"}", &json);
+    check(code == COGNITO_ERROR_CODE_INVALID_JSON && strstr(json, "pasword"),
+          "a misspelt request field -> INVALID_JSON naming it (nothing sent)", json);
+    cognito_string_free(json);
     const char bad_utf8[] = {'{', '"', 'u', '"', ':', '"', (char)0xff, '"', '}', 0};
-    code = run(cognito_sign_in, client, bad_utf8, &json);
+    code = run(COGNITO_OPERATION_SIGN_IN, client, bad_utf8, &json);
     check(code == COGNITO_ERROR_CODE_INVALID_UTF8, "a request that is not UTF-8 -> INVALID_UTF8", json);
     cognito_string_free(json);
-    code = run(cognito_confirm_sign_in, client, "{\"challengeResponse\":\"123456\"}", &json);
+    code = run(COGNITO_OPERATION_CONFIRM_SIGN_IN, client, "{\"challengeResponse\":\"123456\"}", &json);
     check(code == COGNITO_ERROR_CODE_INVALID_STATE, "confirm_sign_in with no sign-in -> INVALID_STATE", json);
     cognito_string_free(json);
-    code = run(cognito_fetch_devices, client, NULL, &json);
+    code = run(COGNITO_OPERATION_FETCH_DEVICES, client, NULL, &json);
     check(code == COGNITO_ERROR_CODE_SIGNED_OUT, "fetch_devices signed out -> SIGNED_OUT", json);
     cognito_string_free(json);
     char request[256];
     snprintf(request, sizeof request, "{\"username\":\"%s\",\"password\":\"Wrong-Password-1!\"}", USERNAME);
-    code = run(cognito_sign_in, client, request, &json);
+    code = run(COGNITO_OPERATION_SIGN_IN, client, request, &json);
     check(code == COGNITO_ERROR_CODE_NOT_AUTHORIZED && strstr(json, "\"exceptionName\":\"NotAuthorizedException\""),
           "a wrong password -> NOT_AUTHORIZED with the exception name", json);
     cognito_string_free(json);
@@ -485,7 +491,7 @@ static void test_flows(void) {
     store_init(&store);
     store_init(&other_store);
     char *json = NULL, request[256];
-    CognitoErrorCode code;
+    int32_t code;
 
     uint64_t client = new_client(&store);
     check(cognito_client_set_event_callback(client, on_event, NULL) == COGNITO_ERROR_CODE_OK, "event callback set",
@@ -493,19 +499,19 @@ static void test_flows(void) {
 
     /* 1. SMS MFA, with a wrong code first. */
     snprintf(request, sizeof request, "{\"username\":\"%s\",\"password\":\"%s\"}", USERNAME, PASSWORD);
-    code = run(cognito_sign_in, client, request, &json);
+    code = run(COGNITO_OPERATION_SIGN_IN, client, request, &json);
     check(code == COGNITO_ERROR_CODE_OK && strstr(json, "\"signInStep\":\"CONFIRM_SIGN_IN_WITH_SMS_MFA_CODE\"") &&
               strstr(json, "\"deliveryMedium\":\"SMS\"") && !strstr(json, "+15555550199"),
           "sign_in -> CONFIRM_SIGN_IN_WITH_SMS_MFA_CODE (masked destination)", json);
     cognito_string_free(json);
 
-    code = run(cognito_confirm_sign_in, client, "{\"challengeResponse\":\"000000\"}", &json);
+    code = run(COGNITO_OPERATION_CONFIRM_SIGN_IN, client, "{\"challengeResponse\":\"000000\"}", &json);
     check(code == COGNITO_ERROR_CODE_CODE_MISMATCH && strstr(json, "\"exceptionName\":\"CodeMismatchException\"") &&
               strstr(json, "\"code\":105") && strstr(json, "\"retryable\":false"),
           "a wrong SMS code -> CODE_MISMATCH (105, CodeMismatchException)", json);
     cognito_string_free(json);
 
-    code = run(cognito_pending_sign_in_step, client, NULL, &json);
+    code = run(COGNITO_OPERATION_PENDING_SIGN_IN_STEP, client, NULL, &json);
     check(code == COGNITO_ERROR_CODE_OK && strstr(json, "CONFIRM_SIGN_IN_WITH_SMS_MFA_CODE"),
           "the same step is still pending after the wrong code", json);
     cognito_string_free(json);
@@ -513,7 +519,7 @@ static void test_flows(void) {
     char *sms = latest_code();
     snprintf(request, sizeof request, "{\"challengeResponse\":\"%s\"}", sms ? sms : "");
     free(sms);
-    code = run(cognito_confirm_sign_in, client, request, &json);
+    code = run(COGNITO_OPERATION_CONFIRM_SIGN_IN, client, request, &json);
     check(code == COGNITO_ERROR_CODE_OK && strstr(json, "\"isSignedIn\":true") &&
               strstr(json, "\"signInStep\":\"DONE\"") && strstr(json, "\"type\":\"TRACKED\"") &&
               strstr(json, "\"askUserToRemember\":true"),
@@ -524,25 +530,25 @@ static void test_flows(void) {
     check(store_has_key_containing(&store, "/device") && store_has_key_containing(&store, "/tokens"),
           "tokens and device secret went into the C store", NULL);
 
-    code = run(cognito_fetch_auth_session, client, "{\"forceRefresh\":false}", &json);
+    code = run(COGNITO_OPERATION_FETCH_AUTH_SESSION, client, "{\"forceRefresh\":false}", &json);
     check(code == COGNITO_ERROR_CODE_OK && strstr(json, "\"isSignedIn\":true") && strstr(json, "\"accessToken\":\""),
           "fetch_auth_session has tokens", NULL);
     cognito_string_free(json);
 
-    code = run(cognito_get_current_user, client, NULL, &json);
+    code = run(COGNITO_OPERATION_GET_CURRENT_USER, client, NULL, &json);
     check(code == COGNITO_ERROR_CODE_OK && strstr(json, "\"username\":\"alice\""), "get_current_user", json);
     cognito_string_free(json);
 
     /* 2. Remember the device; the next sign-in skips MFA. */
-    code = run(cognito_remember_device, client, "{}", &json);
+    code = run(COGNITO_OPERATION_REMEMBER_DEVICE, client, "{}", &json);
     check(code == COGNITO_ERROR_CODE_OK, "remember_device", json);
     cognito_string_free(json);
-    code = run(cognito_current_device_status, client, NULL, &json);
+    code = run(COGNITO_OPERATION_CURRENT_DEVICE_STATUS, client, NULL, &json);
     check(code == COGNITO_ERROR_CODE_OK && strstr(json, "\"status\":\"REMEMBERED\""), "the device is REMEMBERED",
           json);
     cognito_string_free(json);
 
-    code = run(cognito_sign_out, client, NULL, &json);
+    code = run(COGNITO_OPERATION_SIGN_OUT, client, NULL, &json);
     check(code == COGNITO_ERROR_CODE_OK, "sign_out", json);
     cognito_string_free(json);
 
@@ -559,32 +565,32 @@ static void test_flows(void) {
     char *second_device = json_str(json, "deviceKey");
     cognito_string_free(json);
 
-    code = run(cognito_fetch_devices, client, NULL, &json);
+    code = run(COGNITO_OPERATION_FETCH_DEVICES, client, NULL, &json);
     check(code == COGNITO_ERROR_CODE_OK && count(json, "\"id\":") == 2 && count(json, "\"isCurrentDevice\":true") == 1 &&
               first_device && strstr(json, first_device),
           "fetch_devices lists both devices, this one marked current", json);
     cognito_string_free(json);
 
     snprintf(request, sizeof request, "{\"deviceId\":\"%s\"}", second_device ? second_device : "");
-    code = run(cognito_forget_device, client, request, &json);
+    code = run(COGNITO_OPERATION_FORGET_DEVICE, client, request, &json);
     check(code == COGNITO_ERROR_CODE_OK, "forget_device(other device)", json);
     cognito_string_free(json);
-    code = run(cognito_fetch_devices, client, NULL, &json);
+    code = run(COGNITO_OPERATION_FETCH_DEVICES, client, NULL, &json);
     check(code == COGNITO_ERROR_CODE_OK && count(json, "\"id\":") == 1 && second_device && !strstr(json, second_device),
           "the forgotten device is no longer listed", json);
     cognito_string_free(json);
 
-    code = run(cognito_forget_device, client, NULL, &json);
+    code = run(COGNITO_OPERATION_FORGET_DEVICE, client, NULL, &json);
     check(code == COGNITO_ERROR_CODE_OK, "forget_device(this device)", json);
     cognito_string_free(json);
-    code = run(cognito_current_device_status, client, NULL, &json);
+    code = run(COGNITO_OPERATION_CURRENT_DEVICE_STATUS, client, NULL, &json);
     check(code == COGNITO_ERROR_CODE_OK &&
               strstr(json, "\"status\":\"FORGOTTEN\""),
           "this device is no longer tracked", json);
     cognito_string_free(json);
     check(store.removes > 0, "forgetting removed the device secret through the store (async completion)", NULL);
 
-    code = run(cognito_sign_out, client, "{\"globalSignOut\":false}", &json);
+    code = run(COGNITO_OPERATION_SIGN_OUT, client, "{\"globalSignOut\":false}", &json);
     cognito_string_free(json);
     asked = sign_in_answering_mfa(client, &json);
     check(asked == 1, "after forgetting, MFA is asked again", json);
@@ -623,7 +629,8 @@ int main(int argc, char **argv) {
         return 2;
     }
     snprintf(config, sizeof config,
-             "{\"endpoint\":\"%s\",\"userPoolId\":\"%s\",\"clientId\":\"%s\",\"deviceName\":\"C test device\"}", argv[1],
+             "{\"endpoint\":{\"url\":\"%s\"},\"userPoolId\":\"%s\",\"clientId\":\"%s\",\"deviceName\":\"C test device\"}",
+             argv[1],
              pool_id, client_id);
     test_abi_misuse();
     test_flows();
@@ -632,7 +639,8 @@ int main(int argc, char **argv) {
     check(cognito_runtime_shutdown() == COGNITO_ERROR_CODE_OK, "cognito_runtime_shutdown", NULL);
     uint64_t late = 0;
     check(cognito_client_new_in_memory(config, &late, NULL) == COGNITO_ERROR_CODE_RUNTIME_UNAVAILABLE && late == 0 &&
-              cognito_sign_in(1, "{}", on_complete, NULL) == COGNITO_ERROR_CODE_RUNTIME_UNAVAILABLE,
+              cognito_call(1, COGNITO_OPERATION_SIGN_IN, "{}", on_complete, NULL) ==
+                  COGNITO_ERROR_CODE_RUNTIME_UNAVAILABLE,
           "after shutdown: RUNTIME_UNAVAILABLE, and the callback is never called", NULL);
     printf("c-ffi: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import ctypes as C
 import json
+import pathlib
+import re
 import sys
 import threading
 import urllib.parse
@@ -25,9 +27,16 @@ import uuid
 PASSWORD = "Correct-Horse-9!"
 PHONE = "+15555550123"
 
-OK, NULL_ARGUMENT, INVALID_JSON, INVALID_HANDLE = 0, 1, 3, 4
-STORAGE, INVALID_STATE, SIGNED_OUT = 13, 14, 16
-NOT_AUTHORIZED, CODE_MISMATCH = 101, 105
+# The codes and operations come from the header, as a C caller (and the Dart package's tested
+# copy) gets them: no second list here.
+HEADER = (pathlib.Path(__file__).resolve().parents[2] / "include" / "cognito_auth.h").read_text()
+CODES = {name: int(value) for name, value in re.findall(
+    r"COGNITO_ERROR_CODE_([A-Z0-9_]+)(?: =|) (\d+)", HEADER)}
+OPERATIONS = {name.lower(): int(value) for name, value in re.findall(
+    r"COGNITO_OPERATION_([A-Z0-9_]+) = (\d+)", HEADER)}
+OK, NULL_ARGUMENT, INVALID_JSON = CODES["OK"], CODES["NULL_ARGUMENT"], CODES["INVALID_JSON"]
+INVALID_HANDLE, STORAGE, SIGNED_OUT = CODES["INVALID_HANDLE"], CODES["STORAGE"], CODES["SIGNED_OUT"]
+NOT_AUTHORIZED, CODE_MISMATCH = CODES["NOT_AUTHORIZED"], CODES["CODE_MISMATCH"]
 
 COMPLETION = C.CFUNCTYPE(None, C.c_void_p, C.c_int32, C.c_void_p)
 EVENT = C.CFUNCTYPE(None, C.c_void_p, C.c_void_p)
@@ -45,18 +54,6 @@ class SecretStoreVTable(C.Structure):
         ("remove", REMOVE),
         ("release", RELEASE),
     ]
-
-
-OPERATIONS = [
-    "sign_in", "confirm_sign_in", "pending_sign_in_step", "cancel_sign_in",
-    "fetch_auth_session", "sign_out", "get_current_user", "remember_device",
-    "stop_remembering_device", "forget_device", "fetch_devices", "current_device_status",
-    "set_up_totp", "verify_totp_setup", "fetch_mfa_preference", "update_mfa_preference",
-    "sign_up", "confirm_sign_up", "resend_sign_up_code", "reset_password",
-    "confirm_reset_password", "update_password", "fetch_user_attributes",
-    "update_user_attributes", "send_user_attribute_verification_code",
-    "confirm_user_attribute", "delete_user",
-]
 
 
 class Library:
@@ -79,10 +76,8 @@ class Library:
         lib.cognito_store_complete.restype = C.c_int32
         lib.cognito_error_code_name.argtypes = [C.c_int32]
         lib.cognito_error_code_name.restype = C.c_char_p
-        for name in OPERATIONS:
-            fn = getattr(lib, "cognito_" + name)
-            fn.argtypes = [C.c_uint64, C.c_char_p, COMPLETION, C.c_void_p]
-            fn.restype = C.c_int32
+        lib.cognito_call.argtypes = [C.c_uint64, C.c_int32, C.c_char_p, COMPLETION, C.c_void_p]
+        lib.cognito_call.restype = C.c_int32
 
         self.pending: dict[int, tuple[threading.Event, list]] = {}
         self.next_id = 1
@@ -112,8 +107,8 @@ class Library:
             event, slot = threading.Event(), []
             self.pending[request_id] = (event, slot)
         body = None if request is None else json.dumps(request).encode()
-        started = getattr(self.lib, "cognito_" + operation)(
-            client, body, self.completion, C.c_void_p(request_id))
+        started = self.lib.cognito_call(
+            client, OPERATIONS[operation], body, self.completion, C.c_void_p(request_id))
         if started != OK:
             with self.lock:
                 self.pending.pop(request_id)
@@ -231,7 +226,7 @@ class Suite:
             print(f"not ok - {name}: {detail}", flush=True)
 
     def config(self) -> bytes:
-        return json.dumps({"endpoint": self.emu.url, "userPoolId": self.pool_id,
+        return json.dumps({"endpoint": {"url": self.emu.url}, "userPoolId": self.pool_id,
                            "clientId": self.client_id}).encode()
 
     def new_client(self, store: PyStore | None) -> int:
@@ -363,8 +358,11 @@ class Suite:
         code, err = lib.call("sign_in", fresh, {"username": 42})
         self.check(code == INVALID_JSON and "username" in err["message"],
                    "a mistyped request -> INVALID_JSON", err)
-        self.check(lib.lib.cognito_sign_in(fresh, b"{}", COMPLETION(), None) == NULL_ARGUMENT,
+        self.check(lib.lib.cognito_call(fresh, OPERATIONS["sign_in"], b"{}", COMPLETION(),
+                                        None) == NULL_ARGUMENT,
                    "a NULL callback is refused")
+        self.check(len(OPERATIONS) == 27 and len(CODES) > 40,
+                   "the header lists the operations and the codes", (OPERATIONS, CODES))
         failing = PyStore(lib, fail_writes=True)
         broken = self.new_client(failing)
         code, err = lib.call("sign_in", broken, {"username": self.username, "password": PASSWORD})

@@ -3,7 +3,7 @@
 use cognito_auth_core::{AuthClient, AuthError, SignUpOptions, SignUpStep};
 use serde_json::json;
 
-use crate::output::{delivery_json, delivery_text, Report};
+use crate::output::{delivery_text, Report};
 
 /// `sign-up --username U [--email E] [--phone P]`.
 pub async fn sign_up(
@@ -24,10 +24,7 @@ pub async fn sign_up(
     }
     let result = client.sign_up(username, &password, options).await?;
     let mut report = Report::new();
-    report
-        .field("username", json!(username))
-        .field("userId", json!(result.user_id))
-        .field("signUpComplete", json!(result.is_sign_up_complete));
+    report.field("username", json!(username)).result(&result);
     match &result.next_step {
         SignUpStep::ConfirmSignUp {
             code_delivery_details,
@@ -42,19 +39,10 @@ pub async fn sign_up(
                 ))
                 .line(format!(
                     "Next: cognito-auth confirm-sign-up --username {username} CODE"
-                ))
-                .field(
-                    "nextStep",
-                    json!({
-                        "type": "CONFIRM_SIGN_UP",
-                        "codeDeliveryDetails": code_delivery_details.as_ref().map(delivery_json),
-                    }),
-                );
+                ));
         }
-        _ => {
-            report
-                .line(format!("Signed up {username}; the account is confirmed."))
-                .field("nextStep", json!({ "type": "DONE" }));
+        SignUpStep::Done => {
+            report.line(format!("Signed up {username}; the account is confirmed."));
         }
     }
     Ok(report)
@@ -73,6 +61,6 @@ pub async fn confirm_sign_up(
             "Confirmed {username}. Next: cognito-auth sign-in --username {username}"
         ))
         .field("username", json!(username))
-        .field("signUpComplete", json!(result.is_sign_up_complete));
+        .result(&result);
     Ok(report)
 }

@@ -3,7 +3,7 @@
 use cognito_auth_core::{AuthClient, AuthError};
 use serde_json::json;
 
-use crate::output::{device_status_name, Report};
+use crate::output::{device_status_text, Report};
 
 /// `devices list`.
 pub async fn list(client: &AuthClient) -> Result<Report, AuthError> {
@@ -17,28 +17,14 @@ pub async fn list(client: &AuthClient) -> Result<Report, AuthError> {
             "{} {}  {}  {}",
             if d.is_current_device { "*" } else { " " },
             d.id,
-            device_status_name(d.status),
+            device_status_text(d.status),
             d.name.as_deref().unwrap_or("(no name)")
         ));
     }
     if devices.iter().any(|d| d.is_current_device) {
         report.line("(* = this device)");
     }
-    let items: Vec<_> = devices
-        .iter()
-        .map(|d| {
-            json!({
-                "id": d.id,
-                "name": d.name,
-                "status": device_status_name(d.status),
-                "current": d.is_current_device,
-                "createdAt": d.created_at,
-                "lastAuthenticatedAt": d.last_authenticated_at,
-                "lastModifiedAt": d.last_modified_at,
-            })
-        })
-        .collect();
-    report.field("devices", json!(items));
+    report.encoded("devices", &devices);
     Ok(report)
 }
 
@@ -48,10 +34,7 @@ pub async fn remember(client: &AuthClient) -> Result<Report, AuthError> {
     let mut report = Report::new();
     report
         .line("This device is remembered: signing in here skips MFA (when the pool allows it).")
-        .field(
-            "status",
-            json!(device_status_name(client.current_device_status()?)),
-        );
+        .encoded("status", &client.current_device_status()?);
     Ok(report)
 }
 
@@ -65,9 +48,6 @@ pub async fn forget(client: &AuthClient, device_id: Option<&str>) -> Result<Repo
             None => "Forgot this device: the next sign-in here asks for MFA again.".into(),
         })
         .field("forgotten", json!(device_id.unwrap_or("current")))
-        .field(
-            "status",
-            json!(device_status_name(client.current_device_status()?)),
-        );
+        .encoded("status", &client.current_device_status()?);
     Ok(report)
 }

@@ -19,9 +19,8 @@ pub async fn setup_totp(client: &AuthClient) -> Result<Report, AuthError> {
     }
     report
         .line("Scan it with an authenticator app, then run `cognito-auth mfa verify-totp CODE`.")
-        .field("sharedSecret", json!(details.shared_secret))
-        .field("setupUri", json!(uri))
-        .field("username", json!(details.username));
+        .result(&details)
+        .field("setupUri", json!(uri));
     Ok(report)
 }
 
@@ -69,15 +68,7 @@ pub async fn preference(
     report
         .line(describe(&prefs))
         .field("updated", json!(changing))
-        .field(
-            "enabled",
-            json!(prefs
-                .enabled
-                .iter()
-                .map(|m| mfa_name(*m))
-                .collect::<Vec<_>>()),
-        )
-        .field("preferred", json!(prefs.preferred.map(mfa_name)));
+        .result(&prefs);
     Ok(report)
 }
 

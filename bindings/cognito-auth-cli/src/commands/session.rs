@@ -20,10 +20,9 @@ pub async fn show(
 ) -> Result<Report, AuthError> {
     let session = client.fetch_auth_session(force_refresh).await?;
     let mut report = Report::new();
-    report
-        .field("signedIn", json!(session.is_signed_in))
-        .field("username", json!(session.username))
-        .field("userSub", json!(session.user_sub));
+    report.result(&session);
+    // Tokens are printed only on request.
+    report.fields.remove("tokens");
     let Some(tokens) = &session.tokens else {
         report
             .line("Not signed in. Run `cognito-auth sign-in --username NAME`.")
@@ -45,16 +44,11 @@ pub async fn show(
         ))
         .line(format!(
             "This device: {}.",
-            crate::output::device_status_name(client.current_device_status()?)
+            crate::output::device_status_text(client.current_device_status()?)
         ))
         .field("expiresAt", json!(tokens.expires_at))
         .field("expiresIn", json!(expires_in))
-        .field(
-            "deviceStatus",
-            json!(crate::output::device_status_name(
-                client.current_device_status()?
-            )),
-        );
+        .encoded("deviceStatus", &client.current_device_status()?);
     if show_tokens {
         report
             .line(format!("access token: {}", tokens.access_token))
@@ -62,10 +56,7 @@ pub async fn show(
                 "id token: {}",
                 tokens.id_token.as_deref().unwrap_or("(none)")
             ))
-            .field(
-                "tokens",
-                json!({ "accessToken": tokens.access_token, "idToken": tokens.id_token }),
-            );
+            .encoded("tokens", tokens);
     }
     Ok(report)
 }

@@ -7,9 +7,7 @@ use cognito_auth_core::{
 use serde_json::json;
 
 use crate::errors::CliError;
-use crate::output::{
-    device_outcome_json, device_outcome_text, next_step_json, next_step_text, Report,
-};
+use crate::output::{device_outcome_text, next_step_text, Report};
 
 /// `sign-in --username U [--password-stdin]`.
 pub async fn sign_in(
@@ -49,17 +47,13 @@ pub async fn confirm_sign_in(client: &AuthClient, value: &str) -> Result<Report,
 
 fn report(result: &SignInResult) -> Report {
     let mut report = Report::new();
-    report
-        .field("signedIn", json!(result.is_signed_in))
-        .field("nextStep", next_step_json(&result.next_step))
-        .field(
-            "device",
-            result
-                .device
-                .as_ref()
-                .map(device_outcome_json)
-                .unwrap_or(serde_json::Value::Null),
+    report.result(result);
+    if let SignInNextStep::ContinueSignInWithTotpSetup { totp_setup_details } = &result.next_step {
+        report.field(
+            "setupUri",
+            json!(totp_setup_details.setup_uri(crate::APP_NAME)),
         );
+    }
     report.line(next_step_text(&result.next_step));
     if let Some(device) = &result.device {
         report.line(device_outcome_text(device));

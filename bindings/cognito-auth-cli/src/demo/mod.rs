@@ -175,7 +175,7 @@ impl Demo {
             &pool.pool_id,
             &pool.client_id,
         );
-        config.device_name = format!("{name} (cognito-auth demo)");
+        config.device_name = Some(format!("{name} (cognito-auth demo)"));
         // Each device has its own store: what one remembers, the other does not know.
         let client = AuthClient::with_api(
             config,

@@ -216,7 +216,7 @@ impl Demo {
                 "{} {}  {}  {}",
                 if d.is_current_device { "*" } else { " " },
                 d.id,
-                crate::output::device_status_name(d.status),
+                crate::output::device_status_text(d.status),
                 d.name.as_deref().unwrap_or("")
             ));
         }

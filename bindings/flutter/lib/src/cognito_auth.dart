@@ -42,9 +42,9 @@ final class CognitoAuthConfig {
   /// Tokens are refreshed this many seconds before they expire (default 300).
   final int? refreshMarginSeconds;
 
+  /// The core's `AuthConfig` in its JSON encoding.
   Map<String, Object> toJson() => {
-        if (region != null) 'region': region!,
-        if (endpoint != null) 'endpoint': endpoint!,
+        'endpoint': region != null ? {'region': region!} : {'url': endpoint!},
         'userPoolId': userPoolId,
         'clientId': clientId,
         if (clientSecret != null) 'clientSecret': clientSecret!,
@@ -71,8 +71,9 @@ final class _Completions {
   static _Completions get instance =>
       _instance ??= _Completions(NativeLibrary.instance);
 
-  /// Runs `cognito_<operation>(client, request, callback, id)` and awaits its callback.
-  Future<Object?> run(String operation, int client, Map<String, Object?>? request) {
+  /// Runs `cognito_call(client, operation, request, callback, id)` and awaits its callback.
+  Future<Object?> run(
+      CognitoOperation operation, int client, Map<String, Object?>? request) {
     final id = _nextId++;
     final completer = Completer<Object?>();
     _pending[id] = completer;
@@ -81,8 +82,8 @@ final class _Completions {
     final int started;
     try {
       // The library copies the request before returning: it is zeroed and freed right after.
-      started = native.operation(operation)(
-          client, body, callable.nativeFunction, Pointer<Void>.fromAddress(id));
+      started = native.call(client, operation.value, body,
+          callable.nativeFunction, Pointer<Void>.fromAddress(id));
     } finally {
       freeSecret(body);
     }
@@ -92,7 +93,8 @@ final class _Completions {
       final code = CognitoErrorCode.fromValue(started);
       return Future.error(code == CognitoErrorCode.runtimeUnavailable
           ? AuthInternalException(code, 'the native library is shut down')
-          : AuthBindingException(code, 'cognito_$operation refused the call'));
+          : AuthBindingException(
+              code, 'cognito_call(${operation.name}) refused the call'));
     }
     return completer.future;
   }
@@ -192,7 +194,8 @@ final class CognitoAuth {
     }
   }
 
-  Future<Object?> _call(String operation, [Map<String, Object?>? request]) {
+  Future<Object?> _call(CognitoOperation operation,
+      [Map<String, Object?>? request]) {
     if (_closed) {
       return Future.error(AuthBindingException(
           CognitoErrorCode.invalidHandle, 'this CognitoAuth is closed'));
@@ -200,7 +203,7 @@ final class CognitoAuth {
     return _Completions.instance.run(operation, _handle, request);
   }
 
-  Future<Map<String, dynamic>> _object(String operation,
+  Future<Map<String, dynamic>> _object(CognitoOperation operation,
           [Map<String, Object?>? request]) async =>
       (await _call(operation, request)) as Map<String, dynamic>;
 
@@ -245,13 +248,16 @@ final class CognitoAuth {
       String? authFlow,
       String? preferredFirstFactor,
       Map<String, String>? clientMetadata}) async {
-    final json = await _object('sign_in', {
+    final json = await _object(CognitoOperation.signIn, {
       'username': username,
       if (password != null) 'password': password,
       'options': {
-        if (authFlow != null) 'authFlow': authFlow,
-        if (preferredFirstFactor != null)
-          'preferredFirstFactor': preferredFirstFactor,
+        if (authFlow != null || preferredFirstFactor != null)
+          'authFlow': {
+            'type': authFlow ?? 'USER_AUTH',
+            if (preferredFirstFactor != null)
+              'preferredFirstFactor': preferredFirstFactor,
+          },
         if (clientMetadata != null) 'clientMetadata': clientMetadata,
       },
     });
@@ -264,7 +270,7 @@ final class CognitoAuth {
       String? friendlyDeviceName,
       Map<String, String>? userAttributes,
       Map<String, String>? clientMetadata}) async {
-    final json = await _object('confirm_sign_in', {
+    final json = await _object(CognitoOperation.confirmSignIn, {
       'challengeResponse': confirmationValue,
       'options': {
         if (friendlyDeviceName != null) 'friendlyDeviceName': friendlyDeviceName,
@@ -277,7 +283,7 @@ final class CognitoAuth {
 
   /// The step a sign-in is waiting for (also after an app restart), or null.
   Future<AuthNextSignInStep?> pendingSignInStep() async {
-    final json = await _object('pending_sign_in_step');
+    final json = await _object(CognitoOperation.pendingSignInStep);
     final step = json['nextStep'];
     return step == null
         ? null
@@ -285,20 +291,20 @@ final class CognitoAuth {
   }
 
   /// Abandons a sign-in that waits for an answer.
-  Future<void> cancelSignIn() => _call('cancel_sign_in');
+  Future<void> cancelSignIn() => _call(CognitoOperation.cancelSignIn);
 
   /// The session, with tokens refreshed when they are about to expire (or [forceRefresh]).
   Future<AuthSession> fetchAuthSession({bool forceRefresh = false}) async =>
       AuthSession.fromJson(
-          await _object('fetch_auth_session', {'forceRefresh': forceRefresh}));
+          await _object(CognitoOperation.fetchAuthSession, {'forceRefresh': forceRefresh}));
 
   /// Signs out (revoking the refresh token); [globalSignOut] signs out every device.
   Future<void> signOut({bool globalSignOut = false}) =>
-      _call('sign_out', {'globalSignOut': globalSignOut});
+      _call(CognitoOperation.signOut, {'globalSignOut': globalSignOut});
 
   /// The signed-in user.
   Future<AuthUser> getCurrentUser() async {
-    final json = await _object('get_current_user');
+    final json = await _object(CognitoOperation.getCurrentUser);
     return AuthUser(
         username: json['username'] as String, userId: json['userId'] as String?);
   }
@@ -306,18 +312,18 @@ final class CognitoAuth {
   // -- Devices ---------------------------------------------------------------------------------
 
   /// Remembers this device: its sign-ins then skip MFA when the pool allows it.
-  Future<void> rememberDevice() => _call('remember_device');
+  Future<void> rememberDevice() => _call(CognitoOperation.rememberDevice);
 
   /// Keeps tracking this device but stops remembering it.
-  Future<void> stopRememberingDevice() => _call('stop_remembering_device');
+  Future<void> stopRememberingDevice() => _call(CognitoOperation.stopRememberingDevice);
 
   /// Forgets [device], or this device when null.
   Future<void> forgetDevice([AuthDevice? device]) =>
-      _call('forget_device', {if (device != null) 'deviceId': device.id});
+      _call(CognitoOperation.forgetDevice, {if (device != null) 'deviceId': device.id});
 
   /// The user's devices (this one has `isCurrentDevice`).
   Future<List<AuthDevice>> fetchDevices() async {
-    final list = await _call('fetch_devices') as List<dynamic>;
+    final list = await _call(CognitoOperation.fetchDevices) as List<dynamic>;
     return [
       for (final d in list) AuthDevice.fromJson(d as Map<String, dynamic>)
     ];
@@ -325,13 +331,13 @@ final class CognitoAuth {
 
   /// This device's status as this client knows it.
   Future<DeviceStatus> currentDeviceStatus() async => DeviceStatus.fromWire(
-      (await _object('current_device_status'))['status'] as String);
+      (await _object(CognitoOperation.currentDeviceStatus))['status'] as String);
 
   // -- MFA -------------------------------------------------------------------------------------
 
   /// Starts setting up an authenticator app; show [totpSetupUri] as a QR code.
   Future<TotpSetupDetails> setUpTotp() async =>
-      TotpSetupDetails.fromJson(await _object('set_up_totp'));
+      TotpSetupDetails.fromJson(await _object(CognitoOperation.setUpTotp));
 
   /// The `otpauth://` URI of [details] for an authenticator app showing [appName].
   static Uri totpSetupUri(TotpSetupDetails details, {required String appName}) {
@@ -355,19 +361,19 @@ final class CognitoAuth {
 
   /// Verifies the first code of the authenticator app; TOTP is then enabled.
   Future<void> verifyTotpSetup(String totpCode, {String? friendlyDeviceName}) =>
-      _call('verify_totp_setup', {
+      _call(CognitoOperation.verifyTotpSetup, {
         'code': totpCode,
         if (friendlyDeviceName != null) 'friendlyDeviceName': friendlyDeviceName,
       });
 
   /// The user's enabled and preferred MFA methods.
   Future<UserMfaPreference> fetchMfaPreference() async =>
-      UserMfaPreference.fromJson(await _object('fetch_mfa_preference'));
+      UserMfaPreference.fromJson(await _object(CognitoOperation.fetchMfaPreference));
 
   /// Changes MFA methods; null leaves a method unchanged.
   Future<void> updateMfaPreference(
           {MfaPreference? sms, MfaPreference? totp, MfaPreference? email}) =>
-      _call('update_mfa_preference', {
+      _call(CognitoOperation.updateMfaPreference, {
         if (sms != null) 'sms': sms.wireName,
         if (totp != null) 'totp': totp.wireName,
         if (email != null) 'email': email.wireName,
@@ -381,7 +387,7 @@ final class CognitoAuth {
           required String password,
           Map<String, String>? userAttributes,
           Map<String, String>? clientMetadata}) async =>
-      SignUpResult.fromJson(await _object('sign_up', {
+      SignUpResult.fromJson(await _object(CognitoOperation.signUp, {
         'username': username,
         'password': password,
         'options': {
@@ -393,18 +399,18 @@ final class CognitoAuth {
   /// Confirms a sign-up with the code that was sent.
   Future<SignUpResult> confirmSignUp(
           {required String username, required String confirmationCode}) async =>
-      SignUpResult.fromJson(await _object('confirm_sign_up',
+      SignUpResult.fromJson(await _object(CognitoOperation.confirmSignUp,
           {'username': username, 'confirmationCode': confirmationCode}));
 
   /// Sends the sign-up code again.
   Future<CodeDeliveryDetails?> resendSignUpCode({required String username}) async =>
       CodeDeliveryDetails.maybe(
-          (await _object('resend_sign_up_code', {'username': username}))[
+          (await _object(CognitoOperation.resendSignUpCode, {'username': username}))[
               'codeDeliveryDetails']);
 
   /// Sends a password-reset code; then call [confirmResetPassword].
   Future<ResetPasswordResult> resetPassword({required String username}) async {
-    final json = await _object('reset_password', {'username': username});
+    final json = await _object(CognitoOperation.resetPassword, {'username': username});
     return ResetPasswordResult(
         codeDeliveryDetails:
             CodeDeliveryDetails.maybe(json['codeDeliveryDetails']));
@@ -415,7 +421,7 @@ final class CognitoAuth {
           {required String username,
           required String newPassword,
           required String confirmationCode}) =>
-      _call('confirm_reset_password', {
+      _call(CognitoOperation.confirmResetPassword, {
         'username': username,
         'newPassword': newPassword,
         'confirmationCode': confirmationCode,
@@ -424,18 +430,45 @@ final class CognitoAuth {
   /// Changes the signed-in user's password.
   Future<void> updatePassword(
           {required String oldPassword, required String newPassword}) =>
-      _call('update_password',
+      _call(CognitoOperation.updatePassword,
           {'oldPassword': oldPassword, 'newPassword': newPassword});
 
   /// The signed-in user's attributes, by name.
   Future<Map<String, String>> fetchUserAttributes() async {
-    final list = await _call('fetch_user_attributes') as List<dynamic>;
+    final list = await _call(CognitoOperation.fetchUserAttributes) as List<dynamic>;
     return {
       for (final a in list.cast<Map<String, dynamic>>())
         a['name'] as String: a['value'] as String
     };
   }
 
+  /// Updates attributes; changing a verified e-mail or phone number sends a code to confirm
+  /// with [confirmUserAttribute]. Returns where codes were sent.
+  Future<List<CodeDeliveryDetails>> updateUserAttributes(
+      Map<String, String> attributes) async {
+    final json = await _object(
+        CognitoOperation.updateUserAttributes, {'attributes': attributes});
+    return [
+      for (final d in json['codeDeliveryDetailsList'] as List<dynamic>)
+        CodeDeliveryDetails.fromJson(d as Map<String, dynamic>)
+    ];
+  }
+
+  /// Sends a verification code for [attributeName] (`email`, `phone_number`).
+  Future<CodeDeliveryDetails?> sendUserAttributeVerificationCode(
+          String attributeName) async =>
+      CodeDeliveryDetails.maybe((await _object(
+          CognitoOperation.sendUserAttributeVerificationCode,
+          {'attributeName': attributeName}))['codeDeliveryDetails']);
+
+  /// Verifies [attributeName] with the code that was sent.
+  Future<void> confirmUserAttribute(
+          {required String attributeName, required String confirmationCode}) =>
+      _call(CognitoOperation.confirmUserAttribute, {
+        'attributeName': attributeName,
+        'confirmationCode': confirmationCode,
+      });
+
   /// Deletes the signed-in user.
-  Future<void> deleteUser() => _call('delete_user');
+  Future<void> deleteUser() => _call(CognitoOperation.deleteUser);
 }

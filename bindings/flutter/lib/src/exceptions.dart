@@ -1,6 +1,8 @@
 // Errors of the C API (`CognitoErrorCode` + the error JSON) as typed Dart exceptions.
 
-/// The C API's error codes (`enum CognitoErrorCode` in cognito_auth.h), by value.
+/// The C API's outcome codes (`enum CognitoErrorCode` and the `COGNITO_ERROR_CODE_*` exception
+/// constants of cognito_auth.h), by value; checked against the header by
+/// bindings/cognito-auth-c/tests/dart_tables.rs.
 enum CognitoErrorCode {
   ok(0),
   nullArgument(1),
@@ -10,6 +12,7 @@ enum CognitoErrorCode {
   unknownStoreRequest(5),
   panic(6),
   runtimeUnavailable(7),
+  unknownOperation(8),
   network(10),
   timeout(11),
   invalidResponse(12),
@@ -38,7 +41,12 @@ enum CognitoErrorCode {
   invalidUserPoolConfiguration(118),
   mfaMethodNotFound(119),
   internalError(120),
-  unsupportedOperation(121);
+  unsupportedOperation(121),
+  unsupportedTokenType(122),
+  userLambdaValidation(123),
+  invalidLambdaResponse(124),
+  unexpectedLambda(125),
+  forbidden(126);
 
   const CognitoErrorCode(this.value);
 

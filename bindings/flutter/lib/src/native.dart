@@ -1,13 +1,15 @@
 // Hand-written dart:ffi bindings of bindings/cognito-auth-c/include/cognito_auth.h (ffigen needs a Dart
-// SDK and libclang; the header is small and stable: JSON in, JSON out). Keep in step with the
-// header: every signature below is copied from it.
+// SDK and libclang; the header is small and stable: JSON in, JSON out). Every signature below is
+// copied from it; the operation codes ([CognitoOperation]) and the error codes
+// ([CognitoErrorCode], exceptions.dart) are checked against the header by
+// bindings/cognito-auth-c/tests/dart_tables.rs.
 
 import 'dart:ffi';
 import 'dart:io';
 
 import 'package:ffi/ffi.dart';
 
-/// `void (*CognitoCompletion)(void *user_data, CognitoErrorCode code, char *json)`.
+/// `void (*CognitoCompletion)(void *user_data, int32_t code, char *json)`.
 typedef CompletionNative = Void Function(Pointer<Void>, Int32, Pointer<Utf8>);
 
 /// `void (*CognitoEventCallback)(void *user_data, char *event_json)`.
@@ -36,12 +38,47 @@ final class CognitoSecretStoreStruct extends Struct {
   external Pointer<NativeFunction<StoreReleaseNative>> releaseFn;
 }
 
-typedef _OperationNative = Int32 Function(
-    Uint64, Pointer<Utf8>, Pointer<NativeFunction<CompletionNative>>, Pointer<Void>);
+/// `enum CognitoOperation`: the operations of `cognito_call`, by value.
+enum CognitoOperation {
+  signIn(1),
+  confirmSignIn(2),
+  pendingSignInStep(3),
+  cancelSignIn(4),
+  fetchAuthSession(5),
+  signOut(6),
+  getCurrentUser(7),
+  rememberDevice(8),
+  stopRememberingDevice(9),
+  forgetDevice(10),
+  fetchDevices(11),
+  currentDeviceStatus(12),
+  setUpTotp(13),
+  verifyTotpSetup(14),
+  fetchMfaPreference(15),
+  updateMfaPreference(16),
+  signUp(17),
+  confirmSignUp(18),
+  resendSignUpCode(19),
+  resetPassword(20),
+  confirmResetPassword(21),
+  updatePassword(22),
+  fetchUserAttributes(23),
+  updateUserAttributes(24),
+  sendUserAttributeVerificationCode(25),
+  confirmUserAttribute(26),
+  deleteUser(27);
 
-/// Every async operation: `(client, request_json, callback, user_data) -> CognitoErrorCode`.
-typedef Operation = int Function(
-    int, Pointer<Utf8>, Pointer<NativeFunction<CompletionNative>>, Pointer<Void>);
+  const CognitoOperation(this.value);
+
+  /// The C value.
+  final int value;
+}
+
+/// `cognito_call(client, operation, request_json, callback, user_data)`.
+typedef _CallNative = Int32 Function(Uint64, Int32, Pointer<Utf8>,
+    Pointer<NativeFunction<CompletionNative>>, Pointer<Void>);
+typedef _Call = int Function(
+    int, int, Pointer<Utf8>, Pointer<NativeFunction<CompletionNative>>, Pointer<Void>);
 
 /// The C functions, looked up once per isolate.
 final class NativeLibrary {
@@ -74,9 +111,8 @@ final class NativeLibrary {
             Int32 Function(Pointer<Utf8>, Pointer<Utf8>, Pointer<Pointer<Utf8>>),
             int Function(Pointer<Utf8>, Pointer<Utf8>,
                 Pointer<Pointer<Utf8>>)>('cognito_totp_setup_uri'),
-        _lib = lib;
+        call = lib.lookupFunction<_CallNative, _Call>('cognito_call');
 
-  final DynamicLibrary _lib;
   final int Function(Pointer<Utf8>, Pointer<CognitoSecretStoreStruct>,
       Pointer<Uint64>, Pointer<Pointer<Utf8>>) clientNew;
   final int Function(Pointer<Utf8>, Pointer<Uint64>, Pointer<Pointer<Utf8>>)
@@ -91,12 +127,8 @@ final class NativeLibrary {
   final int Function(Pointer<Utf8>, Pointer<Utf8>, Pointer<Pointer<Utf8>>)
       totpSetupUri;
 
-  final Map<String, Operation> _operations = {};
-
-  /// `cognito_<name>`, e.g. `operation('sign_in')`.
-  Operation operation(String name) => _operations.putIfAbsent(
-      name,
-      () => _lib.lookupFunction<_OperationNative, Operation>('cognito_$name'));
+  /// `cognito_call`: starts an operation; its outcome arrives through the callback.
+  final _Call call;
 
   /// Copies a library-owned string and frees it (the ownership rule of the C API).
   String takeString(Pointer<Utf8> string) {

@@ -1,12 +1,14 @@
-// Hand-written convenience layer over the generated bindings (package cognitoauth.ffi).
+// Hand-written convenience layer over the generated bindings: cognitoauth.core (the core's types:
+// configuration, options, results, next steps, events) and cognitoauth.ffi (AuthClient, its
+// AuthException, the host interfaces).
 package cognitoauth
 
 import cognitoauth.ffi.AuthClient
-import cognitoauth.ffi.AuthConfig
-import cognitoauth.ffi.AuthEvent
+import cognitoauth.core.AuthConfig
+import cognitoauth.core.AuthEvent
 import cognitoauth.ffi.AuthEventListener
 import cognitoauth.ffi.AuthLogger
-import cognitoauth.ffi.Endpoint
+import cognitoauth.core.Endpoint
 import cognitoauth.ffi.LogLevel
 import cognitoauth.ffi.LogRecord
 import cognitoauth.ffi.SecretStore
@@ -78,14 +80,14 @@ object CognitoAuth {
 
         /** The client; throws [cognitoauth.ffi.AuthException] for an invalid endpoint. */
         fun build(): AuthClient {
-            val config = AuthConfig(
+            val defaults = AuthConfig(
                 endpoint = requireNotNull(endpoint) { "call region() or endpointUrl()" },
                 userPoolId = userPoolId,
                 clientId = clientId,
                 clientSecret = clientSecret,
                 deviceName = deviceName,
-                refreshMarginSeconds = refreshMarginSeconds,
             )
+            val config = refreshMarginSeconds?.let { defaults.copy(refreshMarginSeconds = it) } ?: defaults
             val client = AuthClient(config, requireNotNull(store) { "call store()" })
             listeners.forEach(client::addListener)
             return client

@@ -1,7 +1,7 @@
 package cognitoauth
 
-import cognitoauth.ffi.AuthEvent
-import cognitoauth.ffi.DeviceOutcome
+import cognitoauth.core.AuthEvent
+import cognitoauth.core.DeviceOutcome
 import cognitoauth.ffi.LogLevel
 import cognitoauth.ffi.LogRecord
 import kotlinx.coroutines.runBlocking

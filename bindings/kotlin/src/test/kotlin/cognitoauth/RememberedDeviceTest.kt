@@ -1,8 +1,8 @@
 package cognitoauth
 
-import cognitoauth.ffi.DeviceOutcome
-import cognitoauth.ffi.DeviceStatus
-import cognitoauth.ffi.SignInNextStep
+import cognitoauth.core.DeviceOutcome
+import cognitoauth.core.DeviceStatus
+import cognitoauth.core.SignInNextStep
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue

@@ -1,7 +1,7 @@
 package cognitoauth
 
 import cognitoauth.ffi.AuthException
-import cognitoauth.ffi.DeviceOutcome
+import cognitoauth.core.DeviceOutcome
 import cognitoauth.ffi.SecretStore
 import cognitoauth.ffi.StoreException
 import kotlinx.coroutines.runBlocking

@@ -1,7 +1,7 @@
 package cognitoauth
 
-import cognitoauth.ffi.DeliveryMedium
-import cognitoauth.ffi.SignInNextStep
+import cognitoauth.core.DeliveryMedium
+import cognitoauth.core.SignInNextStep
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse

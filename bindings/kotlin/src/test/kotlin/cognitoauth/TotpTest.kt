@@ -1,8 +1,8 @@
 package cognitoauth
 
-import cognitoauth.ffi.MfaPreference
-import cognitoauth.ffi.MfaType
-import cognitoauth.ffi.SignInNextStep
+import cognitoauth.core.MfaPreference
+import cognitoauth.core.MfaType
+import cognitoauth.core.SignInNextStep
 import cognitoauth.ffi.totpSetupUri
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Assertions.assertEquals

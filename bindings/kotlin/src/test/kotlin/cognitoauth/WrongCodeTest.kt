@@ -1,8 +1,8 @@
 package cognitoauth
 
 import cognitoauth.ffi.AuthException
-import cognitoauth.ffi.CognitoErrorCode
-import cognitoauth.ffi.SignInNextStep
+import cognitoauth.core.CognitoException
+import cognitoauth.core.SignInNextStep
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
@@ -22,7 +22,7 @@ class WrongCodeTest {
         val wrong = if (code == "000000") "111111" else "000000"
 
         val error = assertThrows<AuthException.Service> { runBlocking { auth.confirmSignIn(wrong) } }
-        assertEquals(CognitoErrorCode.CODE_MISMATCH, error.code)
+        assertEquals(CognitoException.CODE_MISMATCH, error.code)
         assertEquals("CodeMismatchException", error.exceptionName)
         assertFalse(error.retryable)
         assertTrue(error.detail.isNotBlank())
@@ -39,7 +39,7 @@ class WrongCodeTest {
         Emulator.user(pool, "dave")
         val auth = Emulator.client(pool)
         val error = assertThrows<AuthException.Service> { runBlocking { auth.signIn("dave", "Wr0ng-password") } }
-        assertEquals(CognitoErrorCode.NOT_AUTHORIZED, error.code)
+        assertEquals(CognitoException.NOT_AUTHORIZED, error.code)
         assertEquals("NotAuthorizedException", error.exceptionName)
     }
 

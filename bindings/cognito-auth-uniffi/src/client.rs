@@ -1,20 +1,22 @@
 //! The [`AuthClient`] object: every operation of the core's `AuthClient`, by the same name.
 //! Async methods are `suspend` functions in Kotlin and `async` in Swift; every failure is an
-//! [`AuthError`]. Each method converts its arguments, calls the core, and converts the result —
-//! nothing else.
-
-mod types;
+//! [`AuthError`]. The arguments and results are the core's own types (they derive their UniFFI
+//! definitions in `cognito-auth-core` with its `uniffi` feature): each method calls the core and
+//! maps its error — nothing else.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use cognito_auth_core as core;
+use cognito_auth_core::{
+    AuthConfig, AuthDevice, AuthSession, AuthUser, CodeDeliveryDetails, ConfirmSignInOptions,
+    DeviceStatus, MfaPreference, MfaPreferences, SignInNextStep, SignInOptions, SignInResult,
+    SignUpOptions, SignUpResult, TotpSetupDetails, UserAttribute,
+};
 
 use crate::error::AuthError;
 use crate::events::{AuthEventListener, ForeignListener};
 use crate::store::{ForeignStore, SecretStore};
-
-pub use types::*;
 
 /// Signs users in to one Cognito app client and keeps their session in the host's
 /// [`SecretStore`]. Create one per app client and share it; calls may come from any thread.
@@ -36,7 +38,7 @@ impl AuthClient {
     #[uniffi::constructor]
     pub fn new(config: AuthConfig, store: Arc<dyn SecretStore>) -> Result<Arc<Self>, AuthError> {
         let store: Arc<dyn core::SecretStore> = Arc::new(ForeignStore(store));
-        let inner = core::AuthClient::new(config.into(), store)?;
+        let inner = core::AuthClient::new(config, store)?;
         Ok(Arc::new(AuthClient { inner }))
     }
 
@@ -63,12 +65,11 @@ impl AuthClient {
         password: Option<String>,
         options: Option<SignInOptions>,
     ) -> Result<SignInResult, AuthError> {
-        let options = options.unwrap_or_default().into();
+        let options = options.unwrap_or_default();
         Ok(self
             .inner
             .sign_in(&username, password.as_deref(), options)
-            .await?
-            .into())
+            .await?)
     }
 
     /// Answers the current next step (a code, an MFA type, a new password, ...). A wrong code
@@ -79,14 +80,14 @@ impl AuthClient {
         value: String,
         options: Option<ConfirmSignInOptions>,
     ) -> Result<SignInResult, AuthError> {
-        let options = options.unwrap_or_default().into();
-        Ok(self.inner.confirm_sign_in(&value, options).await?.into())
+        let options = options.unwrap_or_default();
+        Ok(self.inner.confirm_sign_in(&value, options).await?)
     }
 
     /// The step the current sign-in waits for, if one is under way (also one saved by an
     /// earlier process).
     pub async fn pending_sign_in_step(&self) -> Result<Option<SignInNextStep>, AuthError> {
-        Ok(self.inner.pending_sign_in_step().await?.map(Into::into))
+        Ok(self.inner.pending_sign_in_step().await?)
     }
 
     /// Abandons the sign-in under way, if any.
@@ -98,7 +99,7 @@ impl AuthClient {
     /// always with `force_refresh`.
     #[uniffi::method(default(force_refresh = false))]
     pub async fn fetch_auth_session(&self, force_refresh: bool) -> Result<AuthSession, AuthError> {
-        Ok(self.inner.fetch_auth_session(force_refresh).await?.into())
+        Ok(self.inner.fetch_auth_session(force_refresh).await?)
     }
 
     /// Signs out here (revoking the refresh token), or everywhere with `global`. The device
@@ -110,7 +111,7 @@ impl AuthClient {
 
     /// The signed-in user, from the stored tokens.
     pub async fn get_current_user(&self) -> Result<AuthUser, AuthError> {
-        Ok(self.inner.get_current_user().await?.into())
+        Ok(self.inner.get_current_user().await?)
     }
 
     /// Remembers this device, so that signing in here skips MFA (when the pool allows it).
@@ -131,23 +132,17 @@ impl AuthClient {
 
     /// Every device of the signed-in user, the current one marked.
     pub async fn fetch_devices(&self) -> Result<Vec<AuthDevice>, AuthError> {
-        Ok(self
-            .inner
-            .fetch_devices()
-            .await?
-            .into_iter()
-            .map(Into::into)
-            .collect())
+        Ok(self.inner.fetch_devices().await?)
     }
 
     /// The status of this device for the signed-in user (no network call).
     pub fn current_device_status(&self) -> Result<DeviceStatus, AuthError> {
-        Ok(self.inner.current_device_status()?.into())
+        Ok(self.inner.current_device_status()?)
     }
 
     /// Starts TOTP setup for the signed-in user; finish with `verify_totp_setup`.
     pub async fn set_up_totp(&self) -> Result<TotpSetupDetails, AuthError> {
-        Ok(self.inner.set_up_totp().await?.into())
+        Ok(self.inner.set_up_totp().await?)
     }
 
     /// Finishes TOTP setup with a code from the authenticator app.
@@ -165,7 +160,7 @@ impl AuthClient {
 
     /// The signed-in user's enabled and preferred MFA methods.
     pub async fn fetch_mfa_preference(&self) -> Result<MfaPreferences, AuthError> {
-        Ok(self.inner.fetch_mfa_preference().await?.into())
+        Ok(self.inner.fetch_mfa_preference().await?)
     }
 
     /// Changes MFA methods; an absent value leaves a method as it is.
@@ -176,14 +171,7 @@ impl AuthClient {
         totp: Option<MfaPreference>,
         email: Option<MfaPreference>,
     ) -> Result<(), AuthError> {
-        Ok(self
-            .inner
-            .update_mfa_preference(
-                sms.map(Into::into),
-                totp.map(Into::into),
-                email.map(Into::into),
-            )
-            .await?)
+        Ok(self.inner.update_mfa_preference(sms, totp, email).await?)
     }
 
     /// Registers a new user.
@@ -194,12 +182,8 @@ impl AuthClient {
         password: String,
         options: Option<SignUpOptions>,
     ) -> Result<SignUpResult, AuthError> {
-        let options = options.unwrap_or_default().into();
-        Ok(self
-            .inner
-            .sign_up(&username, &password, options)
-            .await?
-            .into())
+        let options = options.unwrap_or_default();
+        Ok(self.inner.sign_up(&username, &password, options).await?)
     }
 
     /// Confirms a sign-up with the code the user received.
@@ -208,7 +192,7 @@ impl AuthClient {
         username: String,
         code: String,
     ) -> Result<SignUpResult, AuthError> {
-        Ok(self.inner.confirm_sign_up(&username, &code).await?.into())
+        Ok(self.inner.confirm_sign_up(&username, &code).await?)
     }
 
     /// Sends the sign-up confirmation code again.
@@ -216,11 +200,7 @@ impl AuthClient {
         &self,
         username: String,
     ) -> Result<Option<CodeDeliveryDetails>, AuthError> {
-        Ok(self
-            .inner
-            .resend_sign_up_code(&username)
-            .await?
-            .map(Into::into))
+        Ok(self.inner.resend_sign_up_code(&username).await?)
     }
 
     /// Starts a password reset; finish with `confirm_reset_password`.
@@ -228,7 +208,7 @@ impl AuthClient {
         &self,
         username: String,
     ) -> Result<Option<CodeDeliveryDetails>, AuthError> {
-        Ok(self.inner.reset_password(&username).await?.map(Into::into))
+        Ok(self.inner.reset_password(&username).await?)
     }
 
     /// Sets a new password with the reset code.
@@ -258,13 +238,7 @@ impl AuthClient {
 
     /// The signed-in user's attributes.
     pub async fn fetch_user_attributes(&self) -> Result<Vec<UserAttribute>, AuthError> {
-        Ok(self
-            .inner
-            .fetch_user_attributes()
-            .await?
-            .into_iter()
-            .map(Into::into)
-            .collect())
+        Ok(self.inner.fetch_user_attributes().await?)
     }
 
     /// Updates attributes; returns where verification codes were sent, if any.
@@ -272,14 +246,7 @@ impl AuthClient {
         &self,
         attributes: HashMap<String, String>,
     ) -> Result<Vec<CodeDeliveryDetails>, AuthError> {
-        let attributes = attributes.into_iter().collect();
-        Ok(self
-            .inner
-            .update_user_attributes(&attributes)
-            .await?
-            .into_iter()
-            .map(Into::into)
-            .collect())
+        Ok(self.inner.update_user_attributes(&attributes).await?)
     }
 
     /// Sends a verification code for an attribute (`email`, `phone_number`).
@@ -290,8 +257,7 @@ impl AuthClient {
         Ok(self
             .inner
             .send_user_attribute_verification_code(&attribute_name)
-            .await?
-            .map(Into::into))
+            .await?)
     }
 
     /// Verifies an attribute with the code that was sent.
@@ -322,5 +288,5 @@ pub fn default_device_name() -> String {
 /// issuer.
 #[uniffi::export]
 pub fn totp_setup_uri(details: TotpSetupDetails, app_name: String) -> String {
-    core::TotpSetupDetails::from(details).setup_uri(&app_name)
+    details.setup_uri(&app_name)
 }
