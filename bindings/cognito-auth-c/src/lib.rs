@@ -6,7 +6,7 @@
 //!
 //! * **One entry point for every operation**: `cognito_call(client, operation, request_json,
 //!   callback, user_data)`; [`CognitoOperation`] names the operations. Requests and results
-//!   are JSON in the core's one encoding (`docs/json.md`).
+//!   are JSON in the core's one encoding (`bindings/JSON.md`).
 //! * **Async operations complete through a callback**, called exactly once on a library thread
 //!   with an outcome code (`0` = success) and a JSON string **owned by the receiver** (free it
 //!   with [`cognito_string_free`]). The library owns a tokio runtime; no call blocks the caller.

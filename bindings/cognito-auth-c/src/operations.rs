@@ -3,7 +3,7 @@
 //! [`CognitoOperation`] names them (the header documents each one's request and result JSON);
 //! [`dispatch`] maps each to a function that reads the request, calls the core, and encodes the
 //! result. Requests and results are the core's own types in their one JSON encoding
-//! (`docs/json.md`); the few result envelopes (`{"nextStep": ...}`, `{"codeDeliveryDetails":
+//! (`bindings/JSON.md`); the few result envelopes (`{"nextStep": ...}`, `{"codeDeliveryDetails":
 //! ...}`) are written here, once each.
 
 use std::collections::HashMap;

@@ -122,7 +122,7 @@ impl CliError {
         }
     }
 
-    /// The error in the JSON encoding (`docs/json.md`), with the exit code added.
+    /// The error in the JSON encoding (`bindings/JSON.md`), with the exit code added.
     pub fn json(&self) -> serde_json::Value {
         let mut value = match &self.report {
             Some(report) => serde_json::to_value(report).unwrap_or_default(),

@@ -1,6 +1,6 @@
 //! Human text vs `--json`: every command returns a [`Report`]; `main` prints its text, or one
 //! JSON object on stdout: `{"command": ..., "ok": true, ...}` whose fields are the library's
-//! results in their one JSON encoding (`docs/json.md`) — the same objects the C ABI returns —
+//! results in their one JSON encoding (`bindings/JSON.md`) — the same objects the C ABI returns —
 //! plus a few CLI extras (`setupUri`, `expiresIn`, ...).
 
 use cognito_auth_core::{

@@ -27,6 +27,23 @@ fn a_wrong_code_exits_1_and_the_right_one_still_works() {
     assert!(line.contains("The code is wrong"), "{line}");
     assert!(!line.contains(wrong) && !line.contains(&code), "{line}");
     let error = run.json();
+    // The error is the library's report (bindings/JSON.md) with the exit code added.
+    let mut report = error["error"].clone();
+    assert_eq!(
+        report.as_object_mut().unwrap().remove("exitCode"),
+        Some(serde_json::json!(1))
+    );
+    let expected = cognito_auth_core::AuthError::service(
+        "CodeMismatchException",
+        report["serviceMessage"].as_str().unwrap(),
+    )
+    .report();
+    assert_eq!(
+        report["exception"],
+        serde_json::to_value(expected.exception).unwrap()
+    );
+    assert_eq!(report["kind"], "SERVICE");
+    assert_eq!(report["retryable"], false);
     assert_eq!(error["ok"], false);
     assert_eq!(error["error"]["exceptionName"], "CodeMismatchException");
     assert_eq!(error["error"]["exitCode"], 1);

@@ -25,6 +25,10 @@ fn the_whole_story_one_process_per_command() {
         )
         .ok();
     assert_eq!(signed_up["command"], "sign-up");
+    support::assert_encoding::<cognito_auth_core::SignUpResult>(
+        &signed_up,
+        &["isSignUpComplete", "userId", "nextStep"],
+    );
     assert_eq!(signed_up["isSignUpComplete"], false);
     assert_eq!(signed_up["nextStep"]["signUpStep"], "CONFIRM_SIGN_UP");
     assert_eq!(
@@ -56,6 +60,10 @@ fn the_whole_story_one_process_per_command() {
     );
     let sms = env.code("bob", "MFA");
     let done = env.run(&["confirm-sign-in", &sms], None).ok();
+    support::assert_encoding::<cognito_auth_core::SignInResult>(
+        &done,
+        &["isSignedIn", "nextStep", "device"],
+    );
     assert_eq!(done["isSignedIn"], true, "{done}");
     assert_eq!(done["nextStep"]["signInStep"], "DONE");
     assert_eq!(done["device"]["type"], "TRACKED");
@@ -82,6 +90,10 @@ fn the_whole_story_one_process_per_command() {
 
     // Devices.
     let listed = env.run(&["devices", "list"], None).ok();
+    support::assert_encoding::<std::collections::HashMap<String, Vec<cognito_auth_core::AuthDevice>>>(
+        &listed,
+        &["devices"],
+    );
     let devices = listed["devices"].as_array().expect("devices");
     assert_eq!(devices.len(), 1);
     assert_eq!(devices[0]["id"], device_key.as_str());
@@ -119,6 +131,7 @@ fn the_whole_story_one_process_per_command() {
         )
         .ok();
     assert_eq!(set["updated"], true);
+    support::assert_encoding::<cognito_auth_core::MfaPreferences>(&set, &["enabled", "preferred"]);
     assert_eq!(set["preferred"], "TOTP");
     assert_eq!(set["enabled"], serde_json::json!(["SMS", "TOTP"]));
 

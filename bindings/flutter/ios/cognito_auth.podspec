@@ -19,7 +19,7 @@ Pod::Spec.new do |s|
     :name => 'Build cognito-auth native library (Rust)',
     :script => 'bash "${PODS_TARGET_SRCROOT}/../tool/build_native.sh" apple "${BUILT_PRODUCTS_DIR}" "${PLATFORM_NAME}" "${ARCHS}" "${CONFIGURATION}"',
     :execution_position => :before_compile,
-    :input_files => ['${PODS_TARGET_SRCROOT}/../../c-ffi/src/lib.rs'],
+    :input_files => ['${PODS_TARGET_SRCROOT}/../../cognito-auth-c/src/lib.rs'],
     :output_files => ['${BUILT_PRODUCTS_DIR}/libcognito_auth_c.a'],
   }
   s.pod_target_xcconfig = {

@@ -92,7 +92,7 @@ pub enum ErrorKind {
 }
 
 /// An error as the JSON encoding writes it: `{"kind", "exception", "exceptionName", "message",
-/// "serviceMessage", "retryable"}` (see `docs/json.md`).
+/// "serviceMessage", "retryable"}` (see `bindings/JSON.md`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorReport {

@@ -1,7 +1,7 @@
 //! What apps see of a sign-in: the options they pass and the next step they must take.
 //!
 //! These types are declared once, here: their serde attributes are the JSON encoding shared by
-//! the C ABI and the CLI (`docs/json.md`), and with the `uniffi` feature they are the Kotlin and
+//! the C ABI and the CLI (`bindings/JSON.md`), and with the `uniffi` feature they are the Kotlin and
 //! Swift types too.
 
 use std::collections::HashMap;

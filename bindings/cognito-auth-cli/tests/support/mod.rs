@@ -272,3 +272,19 @@ pub fn run_bin(args: &[&str], stdin: Option<&str>, envs: &[(&str, &str)]) -> Run
         stderr: String::from_utf8_lossy(&stderr).into_owned(),
     }
 }
+
+/// The fields of a `--json` output that carry a library value are that value's one encoding
+/// (bindings/JSON.md): decoded into the core type `T` and encoded again, they come out unchanged.
+pub fn assert_encoding<T: serde::Serialize + serde::de::DeserializeOwned>(
+    output: &Value,
+    fields: &[&str],
+) {
+    let object: serde_json::Map<String, Value> = fields
+        .iter()
+        .map(|f| ((*f).to_owned(), output[*f].clone()))
+        .collect();
+    let value = Value::Object(object);
+    let typed: T = serde_json::from_value(value.clone())
+        .unwrap_or_else(|e| panic!("{value} is not a {}: {e}", std::any::type_name::<T>()));
+    assert_eq!(serde_json::to_value(typed).unwrap(), value);
+}
