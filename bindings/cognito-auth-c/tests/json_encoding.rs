@@ -98,7 +98,7 @@ async fn the_c_abi_returns_the_one_encoding() {
     let mut expected = serde_json::to_value(
         AuthError::service(
             "CodeMismatchException",
-            &wrong["serviceMessage"].as_str().unwrap(),
+            wrong["serviceMessage"].as_str().unwrap(),
         )
         .report(),
     )
