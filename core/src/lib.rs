@@ -44,4 +44,4 @@ pub use signin::{
     AuthFactor, AuthFlow, CodeDeliveryDetails, ConfirmSignInOptions, DeliveryMedium, MfaType,
     SignInNextStep, SignInOptions, TotpSetupDetails,
 };
-pub use store::{InMemoryStore, SecretStore, StoreError};
+pub use store::{InMemoryStore, SecretStore, StoreError, StoreErrorKind};

@@ -35,21 +35,51 @@ use crate::error::AuthError;
 pub struct StoreError {
     /// What failed.
     pub message: String,
+    /// Whether the store is unavailable now, or holds a record it cannot read.
+    pub kind: StoreErrorKind,
+}
+
+/// How a secret store failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreErrorKind {
+    /// The store cannot be used now (the device is locked, the disk is full, a platform call
+    /// failed): trying again later may work.
+    Unavailable,
+    /// A record exists but cannot be read: it fails authentication, it was written with a key
+    /// that is gone (a backup restored onto another device, a wiped Keystore), or it is damaged.
+    /// It will never become readable: the app clears this client's local state
+    /// ([`AuthClient::reset_local_state`](crate::AuthClient::reset_local_state)) and the user
+    /// signs in again.
+    Unreadable,
 }
 
 impl StoreError {
-    /// A store error with this message.
+    /// The store cannot be used now.
     pub fn new(message: impl Into<String>) -> StoreError {
         StoreError {
             message: message.into(),
+            kind: StoreErrorKind::Unavailable,
+        }
+    }
+
+    /// A record exists but can never be read.
+    pub fn unreadable(message: impl Into<String>) -> StoreError {
+        StoreError {
+            message: message.into(),
+            kind: StoreErrorKind::Unreadable,
         }
     }
 }
 
 impl From<StoreError> for AuthError {
     fn from(error: StoreError) -> AuthError {
-        AuthError::Storage {
-            detail: error.message,
+        match error.kind {
+            StoreErrorKind::Unavailable => AuthError::Storage {
+                detail: error.message,
+            },
+            StoreErrorKind::Unreadable => AuthError::LocalStateUnreadable {
+                detail: error.message,
+            },
         }
     }
 }
@@ -201,11 +231,11 @@ pub(crate) fn read_json<T: for<'de> Deserialize<'de>>(
         None => Ok(None),
         Some(text) => {
             let text = Zeroizing::new(text);
-            serde_json::from_str(&text)
-                .map(Some)
-                .map_err(|e| AuthError::Storage {
-                    detail: format!("the stored record {key} is unreadable ({e})"),
-                })
+            serde_json::from_str(&text).map(Some).map_err(|e| {
+                AuthError::from(StoreError::unreadable(format!(
+                    "a stored record is not in the expected format ({e})"
+                )))
+            })
         }
     }
 }

@@ -49,9 +49,15 @@
 #define COGNITO_ERROR_CODE_FORBIDDEN 126 /* ForbiddenException */
 
 
+// The `status` of `cognito_store_complete` for a record that exists but can never be read (its
+// key is gone, it was damaged): the operation fails with `LOCAL_STATE_UNREADABLE`, and
+// `COGNITO_OPERATION_RESET_LOCAL_STATE` clears it. (`0` is success; any other status is a
+// failure of the store, `STORAGE`.)
+#define COGNITO_STORE_UNREADABLE 2
+
 // The outcomes of the C API that are not Cognito exceptions, as an `int32_t`. `0` is success;
 // `1..=9` are misuse of the C API (a bug in the caller or the binding, never sent to Cognito);
-// `10..=16` are the core's error kinds; `100` is a Cognito exception the library does not
+// `10..=17` are the core's error kinds; `100` is a Cognito exception the library does not
 // name (read `exceptionName`), and the named exceptions follow it (`101` and up: the
 // `COGNITO_ERROR_CODE_*` constants at the top of this header, from the core's exception table).
 enum CognitoErrorCode
@@ -91,6 +97,9 @@ enum CognitoErrorCode
   COGNITO_ERROR_CODE_INVALID_INPUT = 15,
   // No user is signed in, or the session has ended.
   COGNITO_ERROR_CODE_SIGNED_OUT = 16,
+  // Sign-in data stored on this device can never be read (its key is gone, or it was
+  // damaged): call `COGNITO_OPERATION_RESET_LOCAL_STATE`, then sign in again.
+  COGNITO_ERROR_CODE_LOCAL_STATE_UNREADABLE = 17,
   // A Cognito exception not named by the library: see `exceptionName`.
   COGNITO_ERROR_CODE_SERVICE = 100,
 };
@@ -172,6 +181,9 @@ enum CognitoOperation
   COGNITO_OPERATION_CONFIRM_USER_ATTRIBUTE = 26,
   // `{}` → `{}`: deletes the signed-in user.
   COGNITO_OPERATION_DELETE_USER = 27,
+  // `{}` → `{}`: clears this client's sign-in data on this device (tokens, device secret, a
+  // saved sign-in) without calling Cognito — the way out of `LOCAL_STATE_UNREADABLE`.
+  COGNITO_OPERATION_RESET_LOCAL_STATE = 28,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -226,12 +238,26 @@ extern "C" {
 // `CognitoSecretStore`; `out_client` is NULL or writable; `out_error` is NULL or writable.
 CognitoErrorCode cognito_client_new(const char *config_json, const struct CognitoSecretStore *store, uint64_t *out_client, char **out_error);
 
+// Creates a client whose tokens and device secrets live in the platform's secure storage, with
+// no store to implement: the Keychain on Apple platforms, the Android Keystore on Android.
+// `options_json` (may be NULL or `{}` on Apple): `{"keychainService"?: "cognito-auth",
+// "keychainAccessGroup"?, "directory"?}` — on Android `directory` is required (a folder of the
+// app's files directory), and the library must have been loaded by the JVM with
+// `System.loadLibrary("cognito_auth_c")` first (the Flutter plugin does both). When the
+// platform's store cannot be opened this fails with `STORAGE` — never a fallback to memory.
+// Otherwise as `cognito_client_new`.
+//
+// # Safety
+// `config_json` and `options_json` are NULL or NUL-terminated strings; `out_client` is NULL or
+// writable; `out_error` is NULL or writable.
+CognitoErrorCode cognito_client_new_with_platform_store(const char *config_json, const char *options_json, uint64_t *out_client, char **out_error);
+
 // Creates a client over a store in process memory — **for tests only**: tokens and device
 // secrets are lost when the process ends. Otherwise as `cognito_client_new`.
 //
 // # Safety
 // As `cognito_client_new`.
-CognitoErrorCode cognito_client_new_in_memory(const char *config_json, uint64_t *out_client, char **out_error);
+CognitoErrorCode cognito_client_new_in_memory_for_tests(const char *config_json, uint64_t *out_client, char **out_error);
 
 // Frees a client handle. Operations already started still complete (their callbacks are
 // called); the event callback is never called after this returns. The store's `release` is

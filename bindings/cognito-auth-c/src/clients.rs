@@ -74,7 +74,7 @@ pub fn create(config_json: &str, store: Arc<dyn SecretStore>) -> Result<u64, Ffi
     })?;
     let runtime = runtime::handle()?;
     let _context = runtime.enter(); // the HTTP transport may need the runtime's context
-    let client = AuthClient::new(config, store).map_err(FfiError::from)?;
+    let client = new_client(config, store)?;
     let events = Arc::new(EventSink::default());
     client.add_listener(Arc::clone(&events) as Arc<dyn AuthEventListener>);
     let handle = NEXT_CLIENT.fetch_add(1, Ordering::Relaxed);
@@ -86,6 +86,52 @@ pub fn create(config_json: &str, store: Arc<dyn SecretStore>) -> Result<u64, Ffi
         },
     );
     Ok(handle)
+}
+
+#[cfg(feature = "https")]
+fn new_client(config: AuthConfig, store: Arc<dyn SecretStore>) -> Result<AuthClient, FfiError> {
+    AuthClient::new(config, store).map_err(FfiError::from)
+}
+
+#[cfg(not(feature = "https"))]
+fn new_client(_config: AuthConfig, _store: Arc<dyn SecretStore>) -> Result<AuthClient, FfiError> {
+    Err(FfiError::usage(
+        CognitoErrorCode::RuntimeUnavailable,
+        "this build has no HTTPS transport (feature `https`)",
+    ))
+}
+
+/// The platform's secure store, as `options_json` (`{"keychainService"?,
+/// "keychainAccessGroup"?, "directory"?}`) chooses it: the Keychain on Apple platforms, the
+/// Android Keystore in `directory` on Android.
+pub fn platform_store(options_json: &str) -> Result<Arc<dyn SecretStore>, FfiError> {
+    #[derive(serde::Deserialize, Default)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+    struct Options {
+        keychain_service: Option<String>,
+        keychain_access_group: Option<String>,
+        directory: Option<String>,
+    }
+    let options: Options = if options_json.trim().is_empty() {
+        Options::default()
+    } else {
+        serde_json::from_str(options_json)
+            .map_err(|e| FfiError::invalid_json(format!("the store options do not fit: {e}")))?
+    };
+    let store = if cfg!(target_vendor = "apple") {
+        let service = options
+            .keychain_service
+            .unwrap_or_else(|| cognito_auth_platform_store::DEFAULT_KEYCHAIN_SERVICE.to_owned());
+        cognito_auth_platform_store::keychain(&service, options.keychain_access_group)
+    } else {
+        let directory = options.directory.ok_or_else(|| {
+            FfiError::invalid_json(
+                "the store options need \"directory\" (the app's files directory) on this platform",
+            )
+        })?;
+        cognito_auth_platform_store::android_keystore(&directory)
+    };
+    store.map_err(|e| FfiError::from(cognito_auth_core::AuthError::from(e)))
 }
 
 /// The client behind a handle.

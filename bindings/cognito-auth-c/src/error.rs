@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 /// The outcomes of the C API that are not Cognito exceptions, as an `int32_t`. `0` is success;
 /// `1..=9` are misuse of the C API (a bug in the caller or the binding, never sent to Cognito);
-/// `10..=16` are the core's error kinds; `100` is a Cognito exception the library does not
+/// `10..=17` are the core's error kinds; `100` is a Cognito exception the library does not
 /// name (read `exceptionName`), and the named exceptions follow it (`101` and up: the
 /// `COGNITO_ERROR_CODE_*` constants at the top of this header, from the core's exception table).
 #[repr(i32)]
@@ -47,13 +47,16 @@ pub enum CognitoErrorCode {
     InvalidInput = 15,
     /// No user is signed in, or the session has ended.
     SignedOut = 16,
+    /// Sign-in data stored on this device can never be read (its key is gone, or it was
+    /// damaged): call `COGNITO_OPERATION_RESET_LOCAL_STATE`, then sign in again.
+    LocalStateUnreadable = 17,
     /// A Cognito exception not named by the library: see `exceptionName`.
     Service = 100,
 }
 
 impl CognitoErrorCode {
     /// Every code of this enum.
-    pub const ALL: [CognitoErrorCode; 17] = {
+    pub const ALL: [CognitoErrorCode; 18] = {
         use CognitoErrorCode::*;
         [
             Ok,
@@ -72,6 +75,7 @@ impl CognitoErrorCode {
             InvalidState,
             InvalidInput,
             SignedOut,
+            LocalStateUnreadable,
             Service,
         ]
     };
@@ -96,6 +100,7 @@ impl CognitoErrorCode {
             InvalidState => "INVALID_STATE",
             InvalidInput => "INVALID_INPUT",
             SignedOut => "SIGNED_OUT",
+            LocalStateUnreadable => "LOCAL_STATE_UNREADABLE",
             Service => "SERVICE",
         }
     }
@@ -119,6 +124,7 @@ impl CognitoErrorCode {
             ErrorKind::InvalidState => CognitoErrorCode::InvalidState,
             ErrorKind::InvalidInput => CognitoErrorCode::InvalidInput,
             ErrorKind::SignedOut => CognitoErrorCode::SignedOut,
+            ErrorKind::LocalStateUnreadable => CognitoErrorCode::LocalStateUnreadable,
         }
     }
 }

@@ -50,6 +50,12 @@ use error::FfiError;
 pub use operations::CognitoOperation;
 pub use store::CognitoSecretStore;
 
+/// The `status` of `cognito_store_complete` for a record that exists but can never be read (its
+/// key is gone, it was damaged): the operation fails with `LOCAL_STATE_UNREADABLE`, and
+/// `COGNITO_OPERATION_RESET_LOCAL_STATE` clears it. (`0` is success; any other status is a
+/// failure of the store, `STORAGE`.)
+pub const COGNITO_STORE_UNREADABLE: i32 = 2;
+
 /// Completion callback of every async operation. Called exactly once, on a library thread, with
 /// `code` (`COGNITO_ERROR_CODE_OK`, another `CognitoErrorCode`, or a Cognito exception code)
 /// and `json` (the result, or the error JSON). `json` is never NULL and is owned by the
@@ -138,7 +144,8 @@ pub unsafe extern "C" fn cognito_client_new(
         let foreign = if store.is_null() {
             Err(FfiError::usage(
                 CognitoErrorCode::NullArgument,
-                "store is NULL (use cognito_client_new_in_memory in tests)",
+                "store is NULL (use cognito_client_new_with_platform_store for the platform's \
+                 secure storage)",
             ))
         } else {
             // SAFETY: non-NULL, and the caller's contract says it points to a store.
@@ -152,13 +159,41 @@ pub unsafe extern "C" fn cognito_client_new(
     })
 }
 
+/// Creates a client whose tokens and device secrets live in the platform's secure storage, with
+/// no store to implement: the Keychain on Apple platforms, the Android Keystore on Android.
+/// `options_json` (may be NULL or `{}` on Apple): `{"keychainService"?: "cognito-auth",
+/// "keychainAccessGroup"?, "directory"?}` — on Android `directory` is required (a folder of the
+/// app's files directory), and the library must have been loaded by the JVM with
+/// `System.loadLibrary("cognito_auth_c")` first (the Flutter plugin does both). When the
+/// platform's store cannot be opened this fails with `STORAGE` — never a fallback to memory.
+/// Otherwise as `cognito_client_new`.
+///
+/// # Safety
+/// `config_json` and `options_json` are NULL or NUL-terminated strings; `out_client` is NULL or
+/// writable; `out_error` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cognito_client_new_with_platform_store(
+    config_json: *const c_char,
+    options_json: *const c_char,
+    out_client: *mut u64,
+    out_error: *mut *mut c_char,
+) -> CognitoErrorCode {
+    guard(|| {
+        // SAFETY: the caller's contract.
+        let store = unsafe { read_str(options_json, "the store options") }
+            .and_then(|options| clients::platform_store(&options.unwrap_or_default()));
+        // SAFETY: the caller's contract, forwarded.
+        unsafe { new_client(config_json, store, out_client, out_error) }
+    })
+}
+
 /// Creates a client over a store in process memory — **for tests only**: tokens and device
 /// secrets are lost when the process ends. Otherwise as `cognito_client_new`.
 ///
 /// # Safety
 /// As `cognito_client_new`.
 #[no_mangle]
-pub unsafe extern "C" fn cognito_client_new_in_memory(
+pub unsafe extern "C" fn cognito_client_new_in_memory_for_tests(
     config_json: *const c_char,
     out_client: *mut u64,
     out_error: *mut *mut c_char,

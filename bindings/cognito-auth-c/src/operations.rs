@@ -89,11 +89,14 @@ pub enum CognitoOperation {
     ConfirmUserAttribute = 26,
     /// `{}` → `{}`: deletes the signed-in user.
     DeleteUser = 27,
+    /// `{}` → `{}`: clears this client's sign-in data on this device (tokens, device secret, a
+    /// saved sign-in) without calling Cognito — the way out of `LOCAL_STATE_UNREADABLE`.
+    ResetLocalState = 28,
 }
 
 impl CognitoOperation {
     /// Every operation, in code order.
-    pub const ALL: [CognitoOperation; 27] = {
+    pub const ALL: [CognitoOperation; 28] = {
         use CognitoOperation::*;
         [
             SignIn,
@@ -123,6 +126,7 @@ impl CognitoOperation {
             SendUserAttributeVerificationCode,
             ConfirmUserAttribute,
             DeleteUser,
+            ResetLocalState,
         ]
     };
 
@@ -240,6 +244,10 @@ pub fn dispatch(operation: CognitoOperation, c: Arc<AuthClient>, request: &str) 
         }),
         DeleteUser => op!(NoArguments, |_r| {
             c.delete_user().await?;
+            done()
+        }),
+        ResetLocalState => op!(NoArguments, |_r| {
+            c.reset_local_state().await?;
             done()
         }),
     }
@@ -448,6 +456,6 @@ mod tests {
             assert_eq!(CognitoOperation::from_code(*op as i32), Some(*op));
         }
         assert_eq!(CognitoOperation::from_code(0), None);
-        assert_eq!(CognitoOperation::from_code(28), None);
+        assert_eq!(CognitoOperation::from_code(29), None);
     }
 }

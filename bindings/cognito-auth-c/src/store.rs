@@ -17,6 +17,7 @@ use cognito_auth_core::{SecretStore, StoreError};
 use zeroize::Zeroizing;
 
 use crate::error::CognitoErrorCode;
+use crate::COGNITO_STORE_UNREADABLE;
 
 /// A secret store implemented by the caller. Every callback is a request identified by
 /// `request`: answer it exactly once with `cognito_store_complete(request, status, value)`,
@@ -50,7 +51,7 @@ pub struct CognitoSecretStore {
 /// How long a store request may stay unanswered before the operation fails with `STORAGE`.
 pub const STORE_TIMEOUT: Duration = Duration::from_secs(30);
 
-type Answer = Result<Option<String>, String>;
+type Answer = Result<Option<String>, StoreError>;
 
 /// A request waiting for its completion. It owns the key and value handed to the callback, so
 /// they stay valid until the completion (even after a timeout).
@@ -70,7 +71,8 @@ fn pending() -> MutexGuard<'static, BTreeMap<u64, Pending>> {
 }
 
 /// Completes a store request. `status == 0` is success (`value`: the value for `get`, NULL for
-/// a missing key; ignored for `set` / `remove`); any other status is a failure and `value` an
+/// a missing key; ignored for `set` / `remove`); [`COGNITO_STORE_UNREADABLE`] says the record exists but
+/// can never be read; any other status is a failure of the store. On failure `value` is an
 /// optional message (it must not contain a secret).
 ///
 /// # Safety
@@ -89,10 +91,14 @@ pub unsafe fn complete(request: u64, status: i32, value: *const c_char) -> Cogni
     let Some(entry) = pending().remove(&request) else {
         return CognitoErrorCode::UnknownStoreRequest;
     };
-    let answer = if status == 0 {
-        Ok(text)
-    } else {
-        Err(text.unwrap_or_else(|| format!("the secret store failed (status {status})")))
+    let message = || {
+        text.clone()
+            .unwrap_or_else(|| format!("the secret store failed (status {status})"))
+    };
+    let answer = match status {
+        0 => Ok(text.clone()),
+        COGNITO_STORE_UNREADABLE => Err(StoreError::unreadable(message())),
+        _ => Err(StoreError::new(message())),
     };
     // The waiting side may have timed out and gone: nothing to do then.
     let _ = entry.reply.send(answer);
@@ -135,8 +141,8 @@ impl ForeignStore {
         value: Option<&str>,
         call: impl FnOnce(u64, *const c_char, *const c_char),
     ) -> Answer {
-        let key_bytes = c_bytes(key).map_err(|e| e.message)?;
-        let value_bytes = value.map(c_bytes).transpose().map_err(|e| e.message)?;
+        let key_bytes = c_bytes(key)?;
+        let value_bytes = value.map(c_bytes).transpose()?;
         let key_ptr = key_bytes.as_ptr().cast::<c_char>();
         let value_ptr = value_bytes
             .as_ref()
@@ -158,7 +164,7 @@ impl ForeignStore {
         }));
         if called.is_err() {
             pending().remove(&request);
-            return Err("the secret store callback panicked".into());
+            return Err(StoreError::new("the secret store callback panicked"));
         }
         wait(&answer)
     }
@@ -170,11 +176,13 @@ fn wait(answer: &Receiver<Answer>) -> Answer {
     }
     let blocking = || match answer.recv_timeout(STORE_TIMEOUT) {
         Ok(ready) => ready,
-        Err(RecvTimeoutError::Timeout) => Err(format!(
+        Err(RecvTimeoutError::Timeout) => Err(StoreError::new(format!(
             "the secret store did not answer within {} s",
             STORE_TIMEOUT.as_secs()
-        )),
-        Err(RecvTimeoutError::Disconnected) => Err("the secret store request was lost".into()),
+        ))),
+        Err(RecvTimeoutError::Disconnected) => {
+            Err(StoreError::new("the secret store request was lost"))
+        }
     };
     // On the library's (multi-thread) runtime, let other tasks use this worker meanwhile.
     match tokio::runtime::Handle::try_current() {
@@ -194,7 +202,6 @@ impl SecretStore for ForeignStore {
             // use; `key` is a valid NUL-terminated string until the request completes.
             unsafe { get(context, request, key) }
         })
-        .map_err(StoreError::new)
     }
 
     fn set(&self, key: &str, value: &str) -> Result<(), StoreError> {
@@ -205,7 +212,6 @@ impl SecretStore for ForeignStore {
             unsafe { set(context, request, key, value) }
         })
         .map(|_| ())
-        .map_err(StoreError::new)
     }
 
     fn delete(&self, key: &str) -> Result<(), StoreError> {
@@ -216,7 +222,6 @@ impl SecretStore for ForeignStore {
             unsafe { remove(context, request, key) }
         })
         .map(|_| ())
-        .map_err(StoreError::new)
     }
 }
 

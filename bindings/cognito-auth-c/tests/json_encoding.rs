@@ -6,7 +6,7 @@ use std::ffi::{c_char, c_void, CStr, CString};
 use std::sync::mpsc::{channel, Sender};
 
 use cognito_auth_c::{
-    cognito_call, cognito_client_free, cognito_client_new_in_memory, cognito_string_free,
+    cognito_call, cognito_client_free, cognito_client_new_in_memory_for_tests, cognito_string_free,
     CognitoErrorCode, CognitoOperation,
 };
 use cognito_auth_core::{
@@ -71,8 +71,9 @@ async fn the_c_abi_returns_the_one_encoding() {
     .unwrap();
     let mut client = 0u64;
     // SAFETY: a valid configuration string and out-pointer.
-    let created =
-        unsafe { cognito_client_new_in_memory(config.as_ptr(), &mut client, std::ptr::null_mut()) };
+    let created = unsafe {
+        cognito_client_new_in_memory_for_tests(config.as_ptr(), &mut client, std::ptr::null_mut())
+    };
     assert_eq!(created, CognitoErrorCode::Ok);
 
     let ask = |op, request| tokio::task::spawn_blocking(move || call(client, op, request));

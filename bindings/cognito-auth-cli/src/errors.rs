@@ -93,6 +93,10 @@ impl CliError {
                 ExitCode::Network,
                 Some("Is --endpoint / --region (or COGNITO_AUTH_ENDPOINT) right?".into()),
             ),
+            AuthError::LocalStateUnreadable { .. } => (
+                ExitCode::Storage,
+                Some("Run `cognito-auth reset-local-state`, then sign in again.".into()),
+            ),
             AuthError::Storage { .. } => (
                 ExitCode::Storage,
                 Some("Check that --store points to a writable directory you own.".into()),

@@ -22,7 +22,7 @@ use crate::store::{ForeignStore, SecretStore};
 /// [`SecretStore`]. Create one per app client and share it; calls may come from any thread.
 #[derive(uniffi::Object)]
 pub struct AuthClient {
-    inner: core::AuthClient,
+    pub(crate) inner: core::AuthClient,
 }
 
 impl AuthClient {
@@ -38,8 +38,9 @@ impl AuthClient {
     #[uniffi::constructor]
     pub fn new(config: AuthConfig, store: Arc<dyn SecretStore>) -> Result<Arc<Self>, AuthError> {
         let store: Arc<dyn core::SecretStore> = Arc::new(ForeignStore(store));
-        let inner = core::AuthClient::new(config, store)?;
-        Ok(Arc::new(AuthClient { inner }))
+        Ok(Arc::new(AuthClient {
+            inner: core_client(config, store)?,
+        }))
     }
 
     /// Adds a listener for auth events (signed in / out, session expired, tokens refreshed,
@@ -272,9 +273,35 @@ impl AuthClient {
             .await?)
     }
 
+    /// Clears this app client's sign-in data on this device (tokens, device secret, a saved
+    /// sign-in) without calling Cognito: the way out of `LocalStateUnreadable`. The user then
+    /// signs in again.
+    pub async fn reset_local_state(&self) -> Result<(), AuthError> {
+        Ok(self.inner.reset_local_state().await?)
+    }
+
     /// Deletes the signed-in user's account and everything stored for them here.
     pub async fn delete_user(&self) -> Result<(), AuthError> {
         Ok(self.inner.delete_user().await?)
+    }
+}
+
+/// The core client over `store`, talking to Cognito over HTTPS.
+pub(crate) fn core_client(
+    config: AuthConfig,
+    store: Arc<dyn core::SecretStore>,
+) -> Result<core::AuthClient, AuthError> {
+    #[cfg(feature = "https")]
+    {
+        Ok(core::AuthClient::new(config, store)?)
+    }
+    #[cfg(not(feature = "https"))]
+    {
+        let _ = (config, store);
+        Err(AuthError::Other {
+            detail: "this build has no HTTPS transport (feature `https`)".into(),
+            retryable: false,
+        })
     }
 }
 

@@ -82,6 +82,16 @@ pub enum AuthError {
         /// Whether trying again later can succeed.
         retryable: bool,
     },
+    /// Sign-in data stored on this device can never be read (a backup restored onto another
+    /// device, a wiped Keystore key, a damaged record): call `resetLocalState`, then sign in
+    /// again.
+    #[error("{detail}")]
+    LocalStateUnreadable {
+        /// What could not be read, and what to do.
+        detail: String,
+        /// Always false.
+        retryable: bool,
+    },
     /// An error of a newer core that these bindings do not know yet.
     #[error("{detail}")]
     Other {
@@ -104,6 +114,7 @@ impl AuthError {
             | AuthError::InvalidState { detail, .. }
             | AuthError::InvalidInput { detail, .. }
             | AuthError::SignedOut { detail, .. }
+            | AuthError::LocalStateUnreadable { detail, .. }
             | AuthError::Other { detail, .. } => detail,
         }
     }
@@ -119,6 +130,7 @@ impl AuthError {
             | AuthError::InvalidState { retryable, .. }
             | AuthError::InvalidInput { retryable, .. }
             | AuthError::SignedOut { retryable, .. }
+            | AuthError::LocalStateUnreadable { retryable, .. }
             | AuthError::Other { retryable, .. } => *retryable,
         }
     }
@@ -148,6 +160,9 @@ impl From<CoreError> for AuthError {
             CoreError::InvalidState { .. } => AuthError::InvalidState { detail, retryable },
             CoreError::InvalidInput { .. } => AuthError::InvalidInput { detail, retryable },
             CoreError::SignedOut => AuthError::SignedOut { detail, retryable },
+            CoreError::LocalStateUnreadable { .. } => {
+                AuthError::LocalStateUnreadable { detail, retryable }
+            }
             _ => AuthError::Other { detail, retryable },
         }
     }

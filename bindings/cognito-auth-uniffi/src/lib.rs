@@ -13,7 +13,8 @@
 //! | [`client`] | the [`AuthClient`] object |
 //! | [`error`] | the one error enum, [`AuthError`] (`AuthException` in Kotlin) |
 //! | [`runtime`] | how async calls get the tokio runtime the HTTP transport needs |
-//! | [`store`] | the host-implemented [`SecretStore`] (Keychain, EncryptedSharedPreferences) |
+//! | [`store`] | the host-implemented [`SecretStore`], for apps that bring their own storage |
+//! | [`platform`] | clients over the platform's secure storage (Keychain, Android Keystore) |
 //! | [`events`] | the host-implemented [`AuthEventListener`] |
 //! | [`logging`] | the host-implemented [`AuthLogger`] receiving `tracing` events |
 //!
@@ -25,6 +26,7 @@ pub mod client;
 pub mod error;
 pub mod events;
 pub mod logging;
+pub mod platform;
 pub mod runtime;
 pub mod store;
 
@@ -32,4 +34,5 @@ pub use client::AuthClient;
 pub use error::AuthError;
 pub use events::AuthEventListener;
 pub use logging::{AuthLogger, LogLevel, LogRecord};
+pub use platform::KeychainOptions;
 pub use store::{SecretStore, StoreError};

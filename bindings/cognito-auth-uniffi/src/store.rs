@@ -13,10 +13,17 @@ use cognito_auth_core::{SecretStore as CoreStore, StoreError as CoreStoreError};
 /// A failure of the host's secret store. Its detail must not contain the value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
 pub enum StoreError {
-    /// The store could not read, write or delete.
+    /// The store could not read, write or delete now (locked, full, a platform call failed).
     #[error("{detail}")]
     Failed {
         /// What failed.
+        detail: String,
+    },
+    /// A record exists but can never be read (its key is gone, or it was damaged): the core
+    /// reports `AuthError.LocalStateUnreadable`, and `resetLocalState` clears it.
+    #[error("{detail}")]
+    Unreadable {
+        /// What could not be read (never the value).
         detail: String,
     },
 }
@@ -33,6 +40,7 @@ impl From<StoreError> for CoreStoreError {
     fn from(error: StoreError) -> CoreStoreError {
         match error {
             StoreError::Failed { detail } => CoreStoreError::new(detail),
+            StoreError::Unreadable { detail } => CoreStoreError::unreadable(detail),
         }
     }
 }

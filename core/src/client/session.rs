@@ -143,6 +143,35 @@ impl AuthClient {
         Ok(())
     }
 
+    /// Clears everything this app client keeps on this device: the signed-in user's tokens and
+    /// device secret, a sign-in saved for later, and the sign-in under way. Nothing is sent to
+    /// Cognito: the refresh token is not revoked (use [`AuthClient::sign_out`] for that) and
+    /// Cognito keeps listing the device until it is forgotten. This is the way out of
+    /// [`AuthError::LocalStateUnreadable`] (a backup restored onto another device, a wiped
+    /// Keystore key): afterwards the user signs in again, and this device is tracked anew.
+    pub async fn reset_local_state(&self) -> Result<(), AuthError> {
+        self.cancel_sign_in().await;
+        let current = match self.store.get(&self.keys.current_user()) {
+            Ok(current) => current,
+            Err(error) => {
+                // Unreadable: there is no telling whose records they are; the other users'
+                // records are dropped when they sign in again (or never read).
+                tracing::warn!(%error, "the signed-in user's name could not be read");
+                None
+            }
+        };
+        if let Some(username) = &current {
+            self.store.delete(&self.keys.tokens(username))?;
+            self.store.delete(&self.keys.device(username))?;
+        }
+        self.store.delete(&self.keys.current_user())?;
+        tracing::info!("local sign-in state reset");
+        if current.is_some() {
+            self.listeners.emit(super::AuthEvent::SignedOut);
+        }
+        Ok(())
+    }
+
     /// A valid access token of the signed-in user, refreshed if needed.
     pub(super) async fn access_token(&self) -> Result<String, AuthError> {
         self.fetch_auth_session(false)

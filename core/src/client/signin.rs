@@ -311,18 +311,46 @@ impl AuthClient {
     }
 
     /// The stored device of the user who typed `username`, if it is confirmed.
+    ///
+    /// A sign-in proves the user again, so a record it cannot ever read (the alias or the
+    /// device, [`AuthError::LocalStateUnreadable`]) does not lock the user out: it is deleted
+    /// (reported in the log) and the sign-in goes on without it — the device is then tracked
+    /// anew. A store that is unavailable fails the sign-in.
     fn device_for_sign_in(&self, username: &str) -> Result<Option<DeviceCredentials>, AuthError> {
-        match self.canonical_username(username)? {
-            Some(canonical) => self.confirmed_device(&canonical),
+        let alias = self.keys.alias(username);
+        let canonical = self.dropping_unreadable(&alias, self.canonical_username(username))?;
+        match canonical {
+            Some(canonical) => {
+                let device = self.confirmed_device(&canonical);
+                self.dropping_unreadable(&self.keys.device(&canonical), device)
+            }
             None => Ok(None),
+        }
+    }
+
+    /// `result` of reading `key`; if the record can never be read, it is deleted and counts as
+    /// absent.
+    fn dropping_unreadable<T>(
+        &self,
+        key: &str,
+        result: Result<Option<T>, AuthError>,
+    ) -> Result<Option<T>, AuthError> {
+        match result {
+            Err(AuthError::LocalStateUnreadable { detail }) => {
+                tracing::warn!(%detail, "an unreadable stored record was deleted; the sign-in goes on without it");
+                self.store.delete(key)?;
+                Ok(None)
+            }
+            other => other,
         }
     }
 
     /// The device for `PASSWORD_VERIFIER`'s canonical user. A store failure is reported in the
     /// log and the sign-in goes on without the device (MFA is asked): the user is not locked
-    /// out by an unreadable record.
+    /// out by a store that fails only for this record.
     fn device_for_verifier(&self, canonical: &str) -> Option<DeviceCredentials> {
-        match self.confirmed_device(canonical) {
+        let device = self.confirmed_device(canonical);
+        match self.dropping_unreadable(&self.keys.device(canonical), device) {
             Ok(device) => device,
             Err(error) => {
                 tracing::warn!(%error, "could not read the stored device");

@@ -67,6 +67,16 @@ pub enum AuthError {
     /// The user must sign in (again).
     #[error("No user is signed in, or the session has ended; sign in again.")]
     SignedOut,
+    /// Sign-in data stored on this device can never be read again (it fails authentication, or
+    /// its key is gone: a backup restored onto another device, a wiped Keystore). Call
+    /// `reset_local_state`, then sign in again.
+    #[error(
+        "Sign-in data stored on this device cannot be read ({detail}). Call reset_local_state          to clear this app's sign-in data on this device, then sign in again."
+    )]
+    LocalStateUnreadable {
+        /// What could not be read (never the value, nor the user's name).
+        detail: String,
+    },
 }
 
 /// The kind of an [`AuthError`], as the JSON encoding names it.
@@ -89,6 +99,8 @@ pub enum ErrorKind {
     InvalidInput,
     /// [`AuthError::SignedOut`].
     SignedOut,
+    /// [`AuthError::LocalStateUnreadable`].
+    LocalStateUnreadable,
 }
 
 /// An error as the JSON encoding writes it: `{"kind", "exception", "exceptionName", "message",
@@ -139,6 +151,7 @@ impl AuthError {
             AuthError::InvalidState { .. } => ErrorKind::InvalidState,
             AuthError::InvalidInput { .. } => ErrorKind::InvalidInput,
             AuthError::SignedOut => ErrorKind::SignedOut,
+            AuthError::LocalStateUnreadable { .. } => ErrorKind::LocalStateUnreadable,
         }
     }
 

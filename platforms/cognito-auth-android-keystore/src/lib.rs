@@ -66,7 +66,7 @@
 //! should treat that like a sign-out and `delete` the keys. Exclude the data directory from
 //! Auto Backup (see the README).
 
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 use std::fmt;
@@ -74,10 +74,20 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use cognito_auth_core::{SecretStore, StoreError};
-use cognito_auth_secret_files::{atomic_write, create_exclusive, read_if_exists, SecretDir};
-use jni::objects::{GlobalRef, JByteArray, JCharArray, JObject, JString, JValue};
+use cognito_auth_secret_files::SecretDir;
+use jni::objects::{GlobalRef, JByteArray, JObject, JString, JValue};
 use jni::{JNIEnv, JavaVM};
 use zeroize::Zeroizing;
+
+mod jni_util;
+mod jvm;
+mod keys;
+
+use jni_util::{settle, wipe_bytes, with_env, Failure, JResult};
+pub use jvm::{open_in_app_directory, process_jvm};
+#[doc(hidden)]
+pub use keys::key_gen_parameter_spec_for_tests;
+use keys::{load_or_create_key, new_cipher, KeyOutcome};
 
 /// The Android Keystore's keystore type and provider name.
 pub const ANDROID_KEY_STORE: &str = "AndroidKeyStore";
@@ -91,11 +101,11 @@ const EXTENSION: &str = "gcm";
 /// Value file: `MAGIC | VERSION | IV length (1) | IV | ciphertext | tag (16)`.
 const MAGIC: &[u8; 4] = b"CAKS";
 const VERSION: u8 = 1;
-const TAG_BITS: i32 = 128;
+pub(crate) const TAG_BITS: i32 = 128;
 const MAX_IV_LEN: usize = 64;
 
 /// Local references one operation may create (they are freed when it returns).
-const LOCAL_FRAME: i32 = 32;
+pub(crate) const LOCAL_FRAME: i32 = 32;
 
 /// Serialises key creation within the process, so two stores opened at the same moment cannot
 /// both generate a key under the same alias.
@@ -164,443 +174,6 @@ pub struct AndroidKeystoreStore {
     files: SecretDir,
     keystore_type: String,
     key_alias: String,
-}
-
-/// A failure inside a JNI operation. `Java` is an exception that has already been cleared.
-enum Failure {
-    Jni(jni::errors::Error),
-    Java { class: String, text: String },
-    Store(StoreError),
-}
-
-impl From<jni::errors::Error> for Failure {
-    fn from(error: jni::errors::Error) -> Failure {
-        Failure::Jni(error)
-    }
-}
-
-impl From<StoreError> for Failure {
-    fn from(error: StoreError) -> Failure {
-        Failure::Store(error)
-    }
-}
-
-impl Failure {
-    fn into_store_error(self, operation: &str) -> StoreError {
-        match self {
-            Failure::Store(error) => error,
-            Failure::Java { text, .. } => {
-                StoreError::new(format!("{operation} failed: Java exception {text}"))
-            }
-            Failure::Jni(error) => {
-                StoreError::new(format!("{operation} failed: JNI error: {error}"))
-            }
-        }
-    }
-}
-
-type JResult<T> = Result<T, Failure>;
-
-/// Runs `f` with the thread attached and in a local frame; any pending exception is cleared and
-/// turned into [`Failure::Java`].
-fn with_env<T>(vm: &JavaVM, f: impl FnOnce(&mut JNIEnv) -> JResult<T>) -> JResult<T> {
-    let mut env = vm.attach_current_thread()?;
-    env.with_local_frame(LOCAL_FRAME, |env| {
-        let result = f(env);
-        settle(env, result)
-    })
-}
-
-/// Clears a pending exception, if any, and describes it.
-fn take_exception(env: &mut JNIEnv) -> Option<Failure> {
-    if !env.exception_check().unwrap_or(false) {
-        return None;
-    }
-    let throwable = env.exception_occurred();
-    let _ = env.exception_clear();
-    Some(match throwable {
-        Ok(throwable) if !throwable.is_null() => describe_throwable(env, &throwable),
-        _ => Failure::Java {
-            class: "unknown".to_owned(),
-            text: "unknown".to_owned(),
-        },
-    })
-}
-
-/// Leaves no exception pending: a pending exception replaces the result (an exception left
-/// pending after a successful call is still a failure).
-fn settle<T>(env: &mut JNIEnv, result: JResult<T>) -> JResult<T> {
-    match (take_exception(env), result) {
-        (None, result) => result,
-        (Some(_), Err(Failure::Store(error))) => Err(Failure::Store(error)),
-        (Some(described), _) => Err(described),
-    }
-}
-
-fn describe_throwable(env: &mut JNIEnv, throwable: &JObject) -> Failure {
-    let class = (|| -> jni::errors::Result<String> {
-        let class = env
-            .call_method(throwable, "getClass", "()Ljava/lang/Class;", &[])?
-            .l()?;
-        let name = JString::from(
-            env.call_method(&class, "getName", "()Ljava/lang/String;", &[])?
-                .l()?,
-        );
-        let name: String = env.get_string(&name)?.into();
-        Ok(name)
-    })();
-    let text = (|| -> jni::errors::Result<String> {
-        let text = JString::from(
-            env.call_method(throwable, "toString", "()Ljava/lang/String;", &[])?
-                .l()?,
-        );
-        let text: String = env.get_string(&text)?.into();
-        Ok(text)
-    })();
-    // Describing must not itself leave an exception pending.
-    if env.exception_check().unwrap_or(false) {
-        let _ = env.exception_clear();
-    }
-    let class = class.unwrap_or_else(|_| "unknown".to_owned());
-    let mut text = text.unwrap_or_else(|_| class.clone());
-    if text.chars().count() > 300 {
-        text = text.chars().take(300).collect::<String>() + "…";
-    }
-    Failure::Java { class, text }
-}
-
-fn jstring<'local>(env: &mut JNIEnv<'local>, text: &str) -> JResult<JString<'local>> {
-    Ok(env.new_string(text)?)
-}
-
-fn char_array<'local>(env: &mut JNIEnv<'local>, text: &str) -> JResult<JCharArray<'local>> {
-    let units: Zeroizing<Vec<u16>> = Zeroizing::new(text.encode_utf16().collect());
-    let len = i32::try_from(units.len())
-        .map_err(|_| StoreError::new("the keystore password is too long"))?;
-    let array = env.new_char_array(len)?;
-    env.set_char_array_region(&array, 0, &units)?;
-    Ok(array)
-}
-
-fn wipe_chars(env: &mut JNIEnv, array: &JCharArray) {
-    if let Ok(len) = env.get_array_length(array) {
-        let zeros = vec![0u16; usize::try_from(len).unwrap_or(0)];
-        let _ = env.set_char_array_region(array, 0, &zeros);
-    }
-}
-
-fn wipe_bytes(env: &mut JNIEnv, array: &JByteArray) {
-    if let Ok(len) = env.get_array_length(array) {
-        let zeros = vec![0i8; usize::try_from(len).unwrap_or(0)];
-        let _ = env.set_byte_array_region(array, 0, &zeros);
-    }
-}
-
-fn string_array<'local>(env: &mut JNIEnv<'local>, items: &[&str]) -> JResult<JObject<'local>> {
-    let len = i32::try_from(items.len()).map_err(|_| StoreError::new("too many strings"))?;
-    let array = env.new_object_array(len, "java/lang/String", JObject::null())?;
-    for (index, item) in items.iter().enumerate() {
-        let item = jstring(env, item)?;
-        env.set_object_array_element(&array, index as i32, &item)?;
-    }
-    Ok(array.into())
-}
-
-/// `KeyStore.getInstance(type)`, loaded from `source`. Returns the keystore and whether a
-/// keystore file existed.
-fn load_keystore<'local>(
-    env: &mut JNIEnv<'local>,
-    source: &KeyStoreSource,
-    password: Option<&JCharArray>,
-) -> JResult<(JObject<'local>, bool)> {
-    let keystore_type = jstring(env, source.keystore_type())?;
-    let keystore = env
-        .call_static_method(
-            "java/security/KeyStore",
-            "getInstance",
-            "(Ljava/lang/String;)Ljava/security/KeyStore;",
-            &[JValue::Object(&keystore_type)],
-        )?
-        .l()?;
-    let mut existed = false;
-    match source {
-        KeyStoreSource::AndroidKeyStore => {
-            env.call_method(
-                &keystore,
-                "load",
-                "(Ljava/security/KeyStore$LoadStoreParameter;)V",
-                &[JValue::Object(&JObject::null())],
-            )?
-            .v()?;
-        }
-        KeyStoreSource::File { path, .. } => {
-            let bytes = read_if_exists(path).map_err(|e| {
-                StoreError::new(format!("cannot read the keystore {}: {e}", path.display()))
-            })?;
-            let input = match bytes {
-                Some(bytes) => {
-                    existed = true;
-                    let array = env.byte_array_from_slice(&bytes)?;
-                    env.new_object(
-                        "java/io/ByteArrayInputStream",
-                        "([B)V",
-                        &[JValue::Object(&array)],
-                    )?
-                }
-                None => JObject::null(),
-            };
-            let null = JObject::null();
-            let password: &JObject = password.map(|p| p.as_ref()).unwrap_or(&null);
-            env.call_method(
-                &keystore,
-                "load",
-                "(Ljava/io/InputStream;[C)V",
-                &[JValue::Object(&input), JValue::Object(password)],
-            )?
-            .v()?;
-        }
-    }
-    Ok((keystore, existed))
-}
-
-/// The outcome of looking for or creating the key.
-enum KeyOutcome {
-    Key(GlobalRef),
-    /// Another process created the keystore file first: load it again.
-    LostRace,
-}
-
-fn load_or_create_key(env: &mut JNIEnv, config: &KeystoreConfig) -> JResult<KeyOutcome> {
-    let password = match &config.source {
-        KeyStoreSource::File { password, .. } => Some(char_array(env, password)?),
-        KeyStoreSource::AndroidKeyStore => None,
-    };
-    let result = load_or_create_key_with(env, config, password.as_ref());
-    // Clear a pending exception before the wipe (JNI forbids most calls while one is pending).
-    let result = settle(env, result);
-    if let Some(password) = &password {
-        wipe_chars(env, password);
-    }
-    result
-}
-
-fn load_or_create_key_with(
-    env: &mut JNIEnv,
-    config: &KeystoreConfig,
-    password: Option<&JCharArray>,
-) -> JResult<KeyOutcome> {
-    let (keystore, existed) = load_keystore(env, &config.source, password)?;
-    let alias = jstring(env, &config.key_alias)?;
-    let null = JObject::null();
-    let password_obj: &JObject = password.map(|p| p.as_ref()).unwrap_or(&null);
-    let key = env
-        .call_method(
-            &keystore,
-            "getKey",
-            "(Ljava/lang/String;[C)Ljava/security/Key;",
-            &[JValue::Object(&alias), JValue::Object(password_obj)],
-        )?
-        .l()?;
-    if !key.is_null() {
-        let is_secret = env.is_instance_of(&key, "javax/crypto/SecretKey")?;
-        if !is_secret {
-            return Err(StoreError::new(format!(
-                "the keystore entry {} is not a secret key",
-                config.key_alias
-            ))
-            .into());
-        }
-        return Ok(KeyOutcome::Key(env.new_global_ref(&key)?));
-    }
-    match &config.source {
-        KeyStoreSource::AndroidKeyStore => {
-            let key = generate_android_key(env, &alias)?;
-            Ok(KeyOutcome::Key(env.new_global_ref(&key)?))
-        }
-        KeyStoreSource::File { path, .. } => {
-            let key = generate_file_key(env, &keystore, &alias, password_obj)?;
-            let output = env.new_object("java/io/ByteArrayOutputStream", "()V", &[])?;
-            env.call_method(
-                &keystore,
-                "store",
-                "(Ljava/io/OutputStream;[C)V",
-                &[JValue::Object(&output), JValue::Object(password_obj)],
-            )?
-            .v()?;
-            let bytes =
-                JByteArray::from(env.call_method(&output, "toByteArray", "()[B", &[])?.l()?);
-            let bytes = env.convert_byte_array(&bytes)?;
-            let write_error = |e: std::io::Error| {
-                StoreError::new(format!("cannot write the keystore {}: {e}", path.display()))
-            };
-            if existed {
-                atomic_write(path, &bytes).map_err(write_error)?;
-            } else {
-                if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                    cognito_auth_secret_files::create_private_dir(parent).map_err(write_error)?;
-                }
-                if !create_exclusive(path, &bytes).map_err(write_error)? {
-                    return Ok(KeyOutcome::LostRace);
-                }
-            }
-            Ok(KeyOutcome::Key(env.new_global_ref(&key)?))
-        }
-    }
-}
-
-/// The `KeyGenParameterSpec` of the store's key: AES-256, encrypt and decrypt, GCM, no
-/// padding, randomized encryption (the Keystore chooses every IV).
-fn android_key_spec<'local>(env: &mut JNIEnv<'local>, alias: &JString) -> JResult<JObject<'local>> {
-    const BUILDER: &str = "android/security/keystore/KeyGenParameterSpec$Builder";
-    const RETURNS_BUILDER: &str = ")Landroid/security/keystore/KeyGenParameterSpec$Builder;";
-    // KeyProperties.PURPOSE_ENCRYPT | KeyProperties.PURPOSE_DECRYPT
-    let purposes = 1 | 2;
-    let builder = env.new_object(
-        BUILDER,
-        "(Ljava/lang/String;I)V",
-        &[JValue::Object(alias), JValue::Int(purposes)],
-    )?;
-    let block_modes = string_array(env, &["GCM"])?; // KeyProperties.BLOCK_MODE_GCM
-    env.call_method(
-        &builder,
-        "setBlockModes",
-        format!("([Ljava/lang/String;{RETURNS_BUILDER}"),
-        &[JValue::Object(&block_modes)],
-    )?
-    .l()?;
-    let paddings = string_array(env, &["NoPadding"])?; // KeyProperties.ENCRYPTION_PADDING_NONE
-    env.call_method(
-        &builder,
-        "setEncryptionPaddings",
-        format!("([Ljava/lang/String;{RETURNS_BUILDER}"),
-        &[JValue::Object(&paddings)],
-    )?
-    .l()?;
-    env.call_method(
-        &builder,
-        "setKeySize",
-        format!("(I{RETURNS_BUILDER}"),
-        &[JValue::Int(256)],
-    )?
-    .l()?;
-    env.call_method(
-        &builder,
-        "setRandomizedEncryptionRequired",
-        format!("(Z{RETURNS_BUILDER}"),
-        &[JValue::Bool(1)],
-    )?
-    .l()?;
-    Ok(env
-        .call_method(
-            &builder,
-            "build",
-            "()Landroid/security/keystore/KeyGenParameterSpec;",
-            &[],
-        )?
-        .l()?)
-}
-
-/// Builds the `android.security.keystore.KeyGenParameterSpec` the store generates its key with,
-/// without generating a key. Only for checking the JNI calls against Android's classes on a
-/// desktop JVM (see the README); needs those classes on the class path.
-#[doc(hidden)]
-pub fn key_gen_parameter_spec_for_tests<'local>(
-    env: &mut JNIEnv<'local>,
-    alias: &str,
-) -> Result<JObject<'local>, StoreError> {
-    let result = (|| {
-        let alias = jstring(env, alias)?;
-        android_key_spec(env, &alias)
-    })();
-    settle(env, result).map_err(|f| f.into_store_error("building the KeyGenParameterSpec"))
-}
-
-/// Generates the AES-256-GCM key inside the Android Keystore.
-fn generate_android_key<'local>(
-    env: &mut JNIEnv<'local>,
-    alias: &JString,
-) -> JResult<JObject<'local>> {
-    let spec = android_key_spec(env, alias)?;
-    let algorithm = jstring(env, "AES")?;
-    let provider = jstring(env, ANDROID_KEY_STORE)?;
-    let generator = env
-        .call_static_method(
-            "javax/crypto/KeyGenerator",
-            "getInstance",
-            "(Ljava/lang/String;Ljava/lang/String;)Ljavax/crypto/KeyGenerator;",
-            &[JValue::Object(&algorithm), JValue::Object(&provider)],
-        )?
-        .l()?;
-    env.call_method(
-        &generator,
-        "init",
-        "(Ljava/security/spec/AlgorithmParameterSpec;)V",
-        &[JValue::Object(&spec)],
-    )?
-    .v()?;
-    Ok(env
-        .call_method(&generator, "generateKey", "()Ljavax/crypto/SecretKey;", &[])?
-        .l()?)
-}
-
-/// Generates an AES-256 key with the default provider and puts it in `keystore` as a
-/// `SecretKeyEntry` under `alias`.
-fn generate_file_key<'local>(
-    env: &mut JNIEnv<'local>,
-    keystore: &JObject,
-    alias: &JString,
-    password: &JObject,
-) -> JResult<JObject<'local>> {
-    let algorithm = jstring(env, "AES")?;
-    let generator = env
-        .call_static_method(
-            "javax/crypto/KeyGenerator",
-            "getInstance",
-            "(Ljava/lang/String;)Ljavax/crypto/KeyGenerator;",
-            &[JValue::Object(&algorithm)],
-        )?
-        .l()?;
-    env.call_method(&generator, "init", "(I)V", &[JValue::Int(256)])?
-        .v()?;
-    let key = env
-        .call_method(&generator, "generateKey", "()Ljavax/crypto/SecretKey;", &[])?
-        .l()?;
-    let entry = env.new_object(
-        "java/security/KeyStore$SecretKeyEntry",
-        "(Ljavax/crypto/SecretKey;)V",
-        &[JValue::Object(&key)],
-    )?;
-    let protection = env.new_object(
-        "java/security/KeyStore$PasswordProtection",
-        "([C)V",
-        &[JValue::Object(password)],
-    )?;
-    env.call_method(
-        keystore,
-        "setEntry",
-        "(Ljava/lang/String;Ljava/security/KeyStore$Entry;Ljava/security/KeyStore$ProtectionParameter;)V",
-        &[
-            JValue::Object(alias),
-            JValue::Object(&entry),
-            JValue::Object(&protection),
-        ],
-    )?
-    .v()?;
-    // PasswordProtection keeps a copy of the password until destroyed.
-    env.call_method(&protection, "destroy", "()V", &[])?.v()?;
-    Ok(key)
-}
-
-fn new_cipher<'local>(env: &mut JNIEnv<'local>) -> JResult<JObject<'local>> {
-    let transformation = jstring(env, "AES/GCM/NoPadding")?;
-    Ok(env
-        .call_static_method(
-            "javax/crypto/Cipher",
-            "getInstance",
-            "(Ljava/lang/String;)Ljavax/crypto/Cipher;",
-            &[JValue::Object(&transformation)],
-        )?
-        .l()?)
 }
 
 impl AndroidKeystoreStore {
@@ -765,7 +338,7 @@ impl SecretStore for AndroidKeystoreStore {
         };
         let path = self.files.path_for(key);
         let corrupt = || {
-            StoreError::new(format!(
+            StoreError::unreadable(format!(
                 "the secret file {} is corrupt (not a cognito-auth Keystore file, or truncated)",
                 path.display()
             ))
@@ -774,7 +347,7 @@ impl SecretStore for AndroidKeystoreStore {
             return Err(corrupt());
         }
         if file[MAGIC.len()] != VERSION {
-            return Err(StoreError::new(format!(
+            return Err(StoreError::unreadable(format!(
                 "the secret file {} has format version {}, which this version cannot read",
                 path.display(),
                 file[MAGIC.len()]
@@ -790,7 +363,7 @@ impl SecretStore for AndroidKeystoreStore {
             .decrypt(key, iv, sealed)
             .map_err(|failure| match failure {
                 Failure::Java { class, .. } if class == "javax.crypto.AEADBadTagException" => {
-                    StoreError::new(format!(
+                    StoreError::unreadable(format!(
                         "the secret file {} failed authentication: it was modified, copied from \
                      another key's file, or written with another Keystore key",
                         path.display()
@@ -800,7 +373,7 @@ impl SecretStore for AndroidKeystoreStore {
             })?;
         match std::str::from_utf8(&plaintext) {
             Ok(text) => Ok(Some(text.to_owned())),
-            Err(_) => Err(StoreError::new(format!(
+            Err(_) => Err(StoreError::unreadable(format!(
                 "the secret file {} does not hold UTF-8 text",
                 path.display()
             ))),

@@ -153,13 +153,13 @@ impl FileStore {
 
     fn open_sealed(&self, key: &str, path: &Path, file: &[u8]) -> Result<String, StoreError> {
         if file.len() < HEADER_LEN + NONCE_LEN + TAG_LEN || &file[..MAGIC.len()] != MAGIC {
-            return Err(StoreError::new(format!(
+            return Err(StoreError::unreadable(format!(
                 "the secret file {} is corrupt (not a cognito-auth-file-store file, or truncated)",
                 path.display()
             )));
         }
         if file[MAGIC.len()] != VERSION {
-            return Err(StoreError::new(format!(
+            return Err(StoreError::unreadable(format!(
                 "the secret file {} has format version {}, which this version cannot read",
                 path.display(),
                 file[MAGIC.len()]
@@ -167,7 +167,7 @@ impl FileStore {
         }
         let (header, rest) = file.split_at(HEADER_LEN);
         if header[MAGIC.len() + 1..] != self.key_id {
-            return Err(StoreError::new(format!(
+            return Err(StoreError::unreadable(format!(
                 "the secret file {} was written with a different key than the key file {}",
                 path.display(),
                 self.key_file.display()
@@ -185,7 +185,7 @@ impl FileStore {
                 &mut *buffer,
             )
             .map_err(|_| {
-                StoreError::new(format!(
+                StoreError::unreadable(format!(
                     "the secret file {} failed authentication: it was modified, or copied from \
                      another key's file",
                     path.display()
@@ -193,7 +193,7 @@ impl FileStore {
             })?;
         match std::str::from_utf8(&buffer) {
             Ok(text) => Ok(text.to_owned()),
-            Err(_) => Err(StoreError::new(format!(
+            Err(_) => Err(StoreError::unreadable(format!(
                 "the secret file {} does not hold UTF-8 text",
                 path.display()
             ))),

@@ -223,7 +223,7 @@ impl SecretStore for KeychainStore {
         match self.backend.find(&self.item(key)) {
             Ok(data) => match std::str::from_utf8(&data) {
                 Ok(text) => Ok(Some(text.to_owned())),
-                Err(_) => Err(StoreError::new(format!(
+                Err(_) => Err(StoreError::unreadable(format!(
                     "a Keychain item of service {} does not hold UTF-8 text",
                     self.config.service
                 ))),

@@ -419,11 +419,26 @@ static void test_abi_misuse(void) {
     store_destroy(&unused);
     check(cognito_client_new(NULL, NULL, NULL, NULL) == COGNITO_ERROR_CODE_NULL_ARGUMENT,
           "NULL out_client is refused", NULL);
-    check(cognito_client_new_in_memory("{not json", &client, &error) == COGNITO_ERROR_CODE_INVALID_JSON && error,
+    /* The platform store on this Linux host: no Keychain, and no JVM for the Android Keystore —
+     * a STORAGE error that says why, never a client over memory. */
+    check(cognito_client_new_with_platform_store(config, "{\"directory\":\"/tmp/cognito-c-test\"}", &client,
+                                                 &error) == COGNITO_ERROR_CODE_STORAGE &&
+              client == 0 && error && strstr(error, "System.loadLibrary"),
+          "the platform store without a JVM -> STORAGE, no fallback to memory", error);
+    cognito_string_free(error);
+    error = NULL;
+    check(cognito_client_new_with_platform_store(config, NULL, &client, &error) == COGNITO_ERROR_CODE_INVALID_JSON &&
+              error && strstr(error, "directory"),
+          "the platform store without a directory (Android) -> INVALID_JSON naming it", error);
+    cognito_string_free(error);
+    error = NULL;
+    check(strcmp(cognito_error_code_name(COGNITO_ERROR_CODE_LOCAL_STATE_UNREADABLE), "LOCAL_STATE_UNREADABLE") == 0,
+          "LOCAL_STATE_UNREADABLE has its name", NULL);
+    check(cognito_client_new_in_memory_for_tests("{not json", &client, &error) == COGNITO_ERROR_CODE_INVALID_JSON && error,
           "malformed configuration JSON -> INVALID_JSON", error);
     cognito_string_free(error);
     error = NULL;
-    check(cognito_client_new_in_memory("{\"userPoolId\":\"p\",\"clientId\":\"c\"}", &client, &error) ==
+    check(cognito_client_new_in_memory_for_tests("{\"userPoolId\":\"p\",\"clientId\":\"c\"}", &client, &error) ==
                   COGNITO_ERROR_CODE_INVALID_JSON &&
               strstr(error, "endpoint"),
           "a configuration without endpoint or region is refused", error);
@@ -440,7 +455,7 @@ static void test_abi_misuse(void) {
           "an unknown client handle -> INVALID_HANDLE through the callback", json);
     cognito_string_free(json);
 
-    check(cognito_client_new_in_memory(config, &client, NULL) == COGNITO_ERROR_CODE_OK && client != 0,
+    check(cognito_client_new_in_memory_for_tests(config, &client, NULL) == COGNITO_ERROR_CODE_OK && client != 0,
           "in-memory client for tests", NULL);
     code = run(COGNITO_OPERATION_SIGN_IN, client, "[1,2]", &json);
     check(code == COGNITO_ERROR_CODE_INVALID_JSON, "a request that is not an object -> INVALID_JSON", json);
@@ -638,7 +653,7 @@ int main(int argc, char **argv) {
     /* Stop the runtime so that its threads are joined before the leak check. */
     check(cognito_runtime_shutdown() == COGNITO_ERROR_CODE_OK, "cognito_runtime_shutdown", NULL);
     uint64_t late = 0;
-    check(cognito_client_new_in_memory(config, &late, NULL) == COGNITO_ERROR_CODE_RUNTIME_UNAVAILABLE && late == 0 &&
+    check(cognito_client_new_in_memory_for_tests(config, &late, NULL) == COGNITO_ERROR_CODE_RUNTIME_UNAVAILABLE && late == 0 &&
               cognito_call(1, COGNITO_OPERATION_SIGN_IN, "{}", on_complete, NULL) ==
                   COGNITO_ERROR_CODE_RUNTIME_UNAVAILABLE,
           "after shutdown: RUNTIME_UNAVAILABLE, and the callback is never called", NULL);

@@ -37,6 +37,8 @@ OPERATIONS = {name.lower(): int(value) for name, value in re.findall(
 OK, NULL_ARGUMENT, INVALID_JSON = CODES["OK"], CODES["NULL_ARGUMENT"], CODES["INVALID_JSON"]
 INVALID_HANDLE, STORAGE, SIGNED_OUT = CODES["INVALID_HANDLE"], CODES["STORAGE"], CODES["SIGNED_OUT"]
 NOT_AUTHORIZED, CODE_MISMATCH = CODES["NOT_AUTHORIZED"], CODES["CODE_MISMATCH"]
+LOCAL_STATE_UNREADABLE = CODES["LOCAL_STATE_UNREADABLE"]
+STORE_UNREADABLE = int(re.search(r"#define COGNITO_STORE_UNREADABLE (\d+)", HEADER).group(1))
 
 COMPLETION = C.CFUNCTYPE(None, C.c_void_p, C.c_int32, C.c_void_p)
 EVENT = C.CFUNCTYPE(None, C.c_void_p, C.c_void_p)
@@ -63,9 +65,9 @@ class Library:
         lib.cognito_client_new.argtypes = [C.c_char_p, C.POINTER(SecretStoreVTable),
                                            C.POINTER(C.c_uint64), C.POINTER(C.c_void_p)]
         lib.cognito_client_new.restype = C.c_int32
-        lib.cognito_client_new_in_memory.argtypes = [C.c_char_p, C.POINTER(C.c_uint64),
+        lib.cognito_client_new_in_memory_for_tests.argtypes = [C.c_char_p, C.POINTER(C.c_uint64),
                                                      C.POINTER(C.c_void_p)]
-        lib.cognito_client_new_in_memory.restype = C.c_int32
+        lib.cognito_client_new_in_memory_for_tests.restype = C.c_int32
         lib.cognito_client_free.argtypes = [C.c_uint64]
         lib.cognito_client_free.restype = C.c_int32
         lib.cognito_client_set_event_callback.argtypes = [C.c_uint64, EVENT, C.c_void_p]
@@ -126,6 +128,8 @@ class PyStore:
         self.lib = lib
         self.values: dict[str, str] = {}
         self.fail_writes = fail_writes
+        # Stored records whose key ends with this are reported unreadable (a damaged record).
+        self.unreadable: str | None = None
         self.released = threading.Event()
         self.calls = 0
         self.vtable = SecretStoreVTable(
@@ -140,6 +144,9 @@ class PyStore:
 
     def _get(self, _ctx, request, key):
         self.calls += 1
+        if self.unreadable and key.decode().endswith(self.unreadable) and key.decode() in self.values:
+            self._later(request, STORE_UNREADABLE, "the record was written with another key")
+            return
         self._later(request, 0, self.values.get(key.decode()))
 
     def _set(self, _ctx, request, key, value):
@@ -232,7 +239,7 @@ class Suite:
     def new_client(self, store: PyStore | None) -> int:
         handle, error = C.c_uint64(0), C.c_void_p()
         if store is None:
-            rc = self.lib.lib.cognito_client_new_in_memory(self.config(), C.byref(handle),
+            rc = self.lib.lib.cognito_client_new_in_memory_for_tests(self.config(), C.byref(handle),
                                                            C.byref(error))
         else:
             rc = self.lib.lib.cognito_client_new(self.config(), C.byref(store.vtable),
@@ -361,8 +368,27 @@ class Suite:
         self.check(lib.lib.cognito_call(fresh, OPERATIONS["sign_in"], b"{}", COMPLETION(),
                                         None) == NULL_ARGUMENT,
                    "a NULL callback is refused")
-        self.check(len(OPERATIONS) == 27 and len(CODES) > 40,
+        self.check(len(OPERATIONS) >= 28 and "reset_local_state" in OPERATIONS
+                   and len(CODES) > 40,
                    "the header lists the operations and the codes", (OPERATIONS, CODES))
+
+        # A store whose records can never be read again (a backup restored elsewhere): a typed
+        # error, and resetting the local state lets the user sign in again.
+        restored = PyStore(lib)
+        victim = self.new_client(restored)
+        asked, r = self.sign_in(victim)
+        restored.unreadable = "/tokens"
+        code, err = lib.call("fetch_auth_session", victim)
+        self.check(code == LOCAL_STATE_UNREADABLE and err["kind"] == "LOCAL_STATE_UNREADABLE"
+                   and "reset" in err["message"] and err["retryable"] is False,
+                   "unreadable records -> LOCAL_STATE_UNREADABLE naming the way out", (code, err))
+        code, _ = lib.call("reset_local_state", victim)
+        restored.unreadable = None
+        code2, session = lib.call("fetch_auth_session", victim)
+        self.check(code == OK and code2 == OK and session["isSignedIn"] is False
+                   and not any(k.endswith("/tokens") for k in restored.values),
+                   "reset_local_state clears the session", (code, code2, session))
+        lib.lib.cognito_client_free(victim)
         failing = PyStore(lib, fail_writes=True)
         broken = self.new_client(failing)
         code, err = lib.call("sign_in", broken, {"username": self.username, "password": PASSWORD})

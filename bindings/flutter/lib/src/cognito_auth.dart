@@ -3,8 +3,10 @@
 import 'dart:async';
 import 'dart:convert';
 import 'dart:ffi';
+import 'dart:io';
 
 import 'package:ffi/ffi.dart';
+import 'package:flutter/services.dart';
 
 import 'exceptions.dart';
 import 'native.dart';
@@ -142,8 +144,44 @@ final class CognitoAuth {
   NativeCallable<EventNative>? _eventCallable;
   StreamController<AuthHubEvent>? _events;
 
-  /// Creates a client whose tokens and device secrets live in [store]. Throws
-  /// [AuthException] for an invalid configuration.
+  /// Creates a client whose tokens and device secrets live in the platform's secure storage,
+  /// with no store to write: the Keychain on iOS and macOS ([keychainService],
+  /// [keychainAccessGroup] to share with an app extension), the Android Keystore on Android.
+  /// Throws [AuthStorageException] when that storage cannot be opened (never a fallback to
+  /// memory), [AuthException] for an invalid configuration.
+  static Future<CognitoAuth> createWithPlatformStore(
+      {required CognitoAuthConfig config,
+      String keychainService = 'cognito-auth',
+      String? keychainAccessGroup}) async {
+    final Map<String, Object> options;
+    if (Platform.isAndroid) {
+      // The plugin's Android side knows the app's files directory (and loaded the library
+      // through the JVM, which the Keystore store needs).
+      final directory = await const MethodChannel('dev.cognitoauth.cognito_auth')
+          .invokeMethod<String>('storeDirectory');
+      options = {if (directory != null) 'directory': directory};
+    } else {
+      options = {
+        'keychainService': keychainService,
+        if (keychainAccessGroup != null) 'keychainAccessGroup': keychainAccessGroup,
+      };
+    }
+    final native = NativeLibrary.instance;
+    final optionsJson = allocString(jsonEncode(options));
+    try {
+      final handle = _create(
+          native,
+          config,
+          (json, out, error) =>
+              native.clientNewWithPlatformStore(json, optionsJson, out, error));
+      return CognitoAuth._(handle, null);
+    } finally {
+      freeSecret(optionsJson);
+    }
+  }
+
+  /// Creates a client whose tokens and device secrets live in [store], a [SecretStore] of the
+  /// app's own. Throws [AuthException] for an invalid configuration.
   factory CognitoAuth.create(
       {required CognitoAuthConfig config, required SecretStore store}) {
     final native = NativeLibrary.instance;
@@ -471,4 +509,9 @@ final class CognitoAuth {
 
   /// Deletes the signed-in user.
   Future<void> deleteUser() => _call(CognitoOperation.deleteUser);
+
+  /// Clears this client's sign-in data on this device (tokens, device secret, a saved sign-in)
+  /// without calling Cognito: the way out of [AuthLocalStateUnreadableException]. The user then
+  /// signs in again.
+  Future<void> resetLocalState() => _call(CognitoOperation.resetLocalState);
 }

@@ -20,6 +20,7 @@ enum CognitoErrorCode {
   invalidState(14),
   invalidInput(15),
   signedOut(16),
+  localStateUnreadable(17),
   service(100),
   notAuthorized(101),
   userNotFound(102),
@@ -108,6 +109,8 @@ sealed class AuthException implements Exception {
         return AuthInvalidInputException(message);
       case 'SIGNED_OUT':
         return AuthSignedOutException(message);
+      case 'LOCAL_STATE_UNREADABLE':
+        return AuthLocalStateUnreadableException(message);
       case 'USAGE':
         return AuthBindingException(code, message);
       default:
@@ -176,6 +179,13 @@ final class AuthInvalidInputException extends AuthException {
 final class AuthSignedOutException extends AuthException {
   const AuthSignedOutException(String message)
       : super(CognitoErrorCode.signedOut, message);
+}
+
+/// Sign-in data stored on this device can never be read (a backup restored onto another
+/// device, a wiped Keystore key): call `CognitoAuth.resetLocalState`, then sign in again.
+final class AuthLocalStateUnreadableException extends AuthException {
+  const AuthLocalStateUnreadableException(String message)
+      : super(CognitoErrorCode.localStateUnreadable, message);
 }
 
 /// The C API was misused (a bug in this package or a closed client): NULL argument, malformed

@@ -66,7 +66,8 @@ enum CognitoOperation {
   updateUserAttributes(24),
   sendUserAttributeVerificationCode(25),
   confirmUserAttribute(26),
-  deleteUser(27);
+  deleteUser(27),
+  resetLocalState(28);
 
   const CognitoOperation(this.value);
 
@@ -88,10 +89,15 @@ final class NativeLibrary {
                 Pointer<Uint64>, Pointer<Pointer<Utf8>>),
             int Function(Pointer<Utf8>, Pointer<CognitoSecretStoreStruct>,
                 Pointer<Uint64>, Pointer<Pointer<Utf8>>)>('cognito_client_new'),
+        clientNewWithPlatformStore = lib.lookupFunction<
+            Int32 Function(Pointer<Utf8>, Pointer<Utf8>, Pointer<Uint64>,
+                Pointer<Pointer<Utf8>>),
+            int Function(Pointer<Utf8>, Pointer<Utf8>, Pointer<Uint64>,
+                Pointer<Pointer<Utf8>>)>('cognito_client_new_with_platform_store'),
         clientNewInMemory = lib.lookupFunction<
             Int32 Function(Pointer<Utf8>, Pointer<Uint64>, Pointer<Pointer<Utf8>>),
             int Function(Pointer<Utf8>, Pointer<Uint64>,
-                Pointer<Pointer<Utf8>>)>('cognito_client_new_in_memory'),
+                Pointer<Pointer<Utf8>>)>('cognito_client_new_in_memory_for_tests'),
         clientFree = lib.lookupFunction<Int32 Function(Uint64), int Function(int)>(
             'cognito_client_free'),
         setEventCallback = lib.lookupFunction<
@@ -115,6 +121,9 @@ final class NativeLibrary {
 
   final int Function(Pointer<Utf8>, Pointer<CognitoSecretStoreStruct>,
       Pointer<Uint64>, Pointer<Pointer<Utf8>>) clientNew;
+  final int Function(
+          Pointer<Utf8>, Pointer<Utf8>, Pointer<Uint64>, Pointer<Pointer<Utf8>>)
+      clientNewWithPlatformStore;
   final int Function(Pointer<Utf8>, Pointer<Uint64>, Pointer<Pointer<Utf8>>)
       clientNewInMemory;
   final int Function(int) clientFree;

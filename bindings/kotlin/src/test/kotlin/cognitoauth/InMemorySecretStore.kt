@@ -1,4 +1,4 @@
-// Hand-written: a SecretStore in memory, for tests and prototypes only.
+// A SecretStore in memory: a test helper (it is not in the library artifacts).
 package cognitoauth
 
 import cognitoauth.ffi.SecretStore
