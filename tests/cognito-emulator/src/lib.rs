@@ -19,6 +19,7 @@
 
 pub mod client;
 mod hooks;
+mod lockout;
 mod ops;
 pub mod protocol;
 mod server;
@@ -33,7 +34,7 @@ use std::sync::{Arc, OnceLock};
 
 pub use totp::totp_code;
 
-use tokens::SigningKey;
+use tokens::{SigningKey, TokenKeys};
 
 /// How to run the emulator.
 #[derive(Debug, Clone)]
@@ -46,6 +47,9 @@ pub struct EmulatorConfig {
     pub state_file: Option<PathBuf>,
     /// Accept `DEVICE_SRP_AUTH` / `DEVICE_PASSWORD_VERIFIER` without `Session` (pycognito).
     pub lenient_device_session: bool,
+    /// Tokens carry `iss = https://cognito-idp.us-east-1.amazonaws.com/<pool id>`, as Cognito's
+    /// (default: `http://HOST:PORT/<pool id>`, where the JWKS is served).
+    pub cognito_issuer: bool,
 }
 
 impl Default for EmulatorConfig {
@@ -55,6 +59,7 @@ impl Default for EmulatorConfig {
             port: 0,
             state_file: None,
             lenient_device_session: false,
+            cognito_issuer: false,
         }
     }
 }
@@ -97,10 +102,38 @@ impl Drop for RunningEmulator {
     }
 }
 
-/// One RSA key per process for emulators without a state file (key generation is slow).
-fn process_key() -> Result<SigningKey, String> {
-    static KEY: OnceLock<Result<SigningKey, String>> = OnceLock::new();
-    KEY.get_or_init(SigningKey::generate).clone()
+/// One pair of RSA keys per process for emulators without a state file (key generation is
+/// slow).
+fn process_keys() -> Result<TokenKeys, String> {
+    static KEYS: OnceLock<Result<TokenKeys, String>> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        Ok(TokenKeys {
+            id: SigningKey::generate()?,
+            access: SigningKey::generate()?,
+        })
+    })
+    .clone()
+}
+
+/// The keys of a state file, made (and stored in it) when missing; `true` when the state
+/// changed. A state file from before access tokens had their own key keeps its key for ID
+/// tokens.
+fn state_keys(st: &mut state::State) -> Result<(TokenKeys, bool), String> {
+    let mut changed = false;
+    let mut load = |slot: &mut Option<String>| -> Result<SigningKey, String> {
+        match slot {
+            Some(k) => SigningKey::from_pkcs8_b64(k),
+            None => {
+                let key = SigningKey::generate()?;
+                *slot = key.to_pkcs8_b64();
+                changed = true;
+                Ok(key)
+            }
+        }
+    };
+    let id = load(&mut st.signing_key_pkcs8)?;
+    let access = load(&mut st.access_signing_key_pkcs8)?;
+    Ok((TokenKeys { id, access }, changed))
 }
 
 /// Starts the emulator, prints `listening on http://HOST:PORT` as the first line on stdout, and
@@ -136,26 +169,21 @@ async fn shutdown_signal() {
 pub async fn start(config: EmulatorConfig) -> std::io::Result<RunningEmulator> {
     let io_err = |e: String| std::io::Error::other(e);
     let state_file = config.state_file.clone();
+    let app_config = config.clone();
     let (app, mut dirty) = tokio::task::spawn_blocking(move || -> std::io::Result<_> {
-        let mut st = match &state_file {
-            Some(path) => state::load(path)?,
-            None => state::State::default(),
-        };
-        let mut dirty = false;
-        let key = match &st.signing_key_pkcs8 {
-            Some(k) => SigningKey::from_pkcs8_b64(k).map_err(io_err)?,
-            None if state_file.is_some() => {
-                let key = SigningKey::generate().map_err(io_err)?;
-                st.signing_key_pkcs8 = key.to_pkcs8_b64();
-                dirty = true;
-                key
+        let (st, keys, dirty) = match &state_file {
+            Some(path) => {
+                let mut st = state::load(path)?;
+                let (keys, dirty) = state_keys(&mut st).map_err(io_err)?;
+                (st, keys, dirty)
             }
-            None => process_key().map_err(io_err)?,
+            None => (
+                state::State::default(),
+                process_keys().map_err(io_err)?,
+                false,
+            ),
         };
-        Ok((
-            ops::App::new(st, key, state_file, config.lenient_device_session),
-            dirty,
-        ))
+        Ok((ops::App::new(st, keys, state_file, &app_config), dirty))
     })
     .await
     .map_err(|e| std::io::Error::other(e.to_string()))??;
@@ -171,7 +199,8 @@ pub async fn start(config: EmulatorConfig) -> std::io::Result<RunningEmulator> {
     let router = server::router(app);
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        let serve = axum::serve(listener, service).with_graceful_shutdown(async move {
             let _ = stop_rx.await;
         });
         if let Err(e) = serve.await {

@@ -8,6 +8,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
+use crate::lockout::Lockouts;
+
 /// Region used for ids and ARNs.
 pub const REGION: &str = "us-east-1";
 /// Lifetime of an auth session (`Session`).
@@ -29,8 +31,10 @@ pub const FORGOT_CODE_TTL: u64 = 3600;
 pub struct State {
     /// Seconds added to the system clock (moved by `POST /_emulator/clock`).
     pub clock_offset: i64,
-    /// The RSA signing key, PKCS#8 DER in base64, so tokens survive a restart.
+    /// The RSA key that signs ID tokens, PKCS#8 DER in base64, so tokens survive a restart.
     pub signing_key_pkcs8: Option<String>,
+    /// The RSA key that signs access tokens (a second key, as in Cognito), likewise.
+    pub access_signing_key_pkcs8: Option<String>,
     pub pools: BTreeMap<String, Pool>,
     pub clients: BTreeMap<String, AppClient>,
     pub sessions: HashMap<String, Session>,
@@ -38,6 +42,11 @@ pub struct State {
     /// `origin_jti`s whose tokens were revoked (GlobalSignOut, RevokeToken).
     pub revoked_origins: BTreeSet<String>,
     pub outbox: Vec<Message>,
+    /// Key (hex) from which the fake SRP salt and verifier of unknown usernames are derived, so
+    /// that with `PreventUserExistenceErrors = ENABLED` a name gets the same salt every time.
+    pub phantom_key: String,
+    /// Lockouts of unknown usernames (`"<pool id>/<name>"`), so that they lock out like users.
+    pub phantom_lockouts: HashMap<String, Lockouts>,
     #[serde(skip)]
     pub faults: HashMap<String, Fault>,
 }
@@ -57,6 +66,10 @@ impl State {
         let now = self.now();
         self.sessions.retain(|_, s| s.expires_at + 60 > now);
         self.refresh_tokens.retain(|_, r| r.expires_at > now);
+        let idle = crate::lockout::MAX_LOCKOUT_SECS;
+        self.phantom_lockouts.retain(|_, l| {
+            l.password.last_attempt + idle > now || l.code.last_attempt + idle > now
+        });
     }
 }
 
@@ -167,6 +180,33 @@ impl AppClient {
             .iter()
             .any(|f| *f == allow || (!legacy.is_empty() && f == legacy))
     }
+
+    /// `PreventUserExistenceErrors = ENABLED` (the API's default is `LEGACY`).
+    pub fn prevents_user_existence_errors(&self) -> bool {
+        self.extra
+            .get("PreventUserExistenceErrors")
+            .and_then(serde_json::Value::as_str)
+            == Some("ENABLED")
+    }
+
+    /// Lifetime of the sign-in sessions of this client: `AuthSessionValidity` minutes (3-15,
+    /// default 3).
+    pub fn session_ttl(&self) -> u64 {
+        self.extra
+            .get("AuthSessionValidity")
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(3)
+            .clamp(3, 15)
+            * 60
+    }
+
+    /// `EnableTokenRevocation` (default true).
+    pub fn token_revocation_enabled(&self) -> bool {
+        self.extra
+            .get("EnableTokenRevocation")
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(true)
+    }
 }
 
 /// A user.
@@ -190,10 +230,14 @@ pub struct User {
     /// `SMS_MFA`, `SOFTWARE_TOKEN_MFA` or `EMAIL_OTP`.
     pub preferred_mfa: Option<String>,
     pub totp_secret: Option<String>,
+    /// The 30-second step of the last TOTP code accepted for `totp_secret`: that code and older
+    /// ones are refused (a code is good once).
+    pub totp_last_step: Option<u64>,
     pub pending_totp_secret: Option<String>,
     pub devices: BTreeMap<String, Device>,
     pub codes: Vec<PendingCode>,
-    pub failed_attempts: u32,
+    /// Failed passwords and sign-in codes (Cognito's exponential lockout).
+    pub lockouts: Lockouts,
     /// origin_jti of every sign-in that is still live, revoked by GlobalSignOut.
     pub origins: Vec<String>,
 }
@@ -207,6 +251,8 @@ pub struct PendingCode {
     pub attribute: Option<String>,
     pub code: String,
     pub expires_at: u64,
+    /// Wrong codes typed against this code; past the limit it is refused even when right.
+    pub failed_attempts: u32,
 }
 
 /// A tracked device of a user.
@@ -224,6 +270,8 @@ pub struct Device {
     pub created: u64,
     pub modified: u64,
     pub last_authenticated: u64,
+    /// The client address of the last sign-in with this device (`last_ip_used`).
+    pub last_ip: String,
 }
 
 /// A message the emulator "sent" (visible through `GET /_emulator/messages`).
@@ -254,6 +302,9 @@ pub struct AuthContext {
     pub mfa_satisfied: bool,
     /// CUSTOM_AUTH with SRP first: the password step leads to CUSTOM_CHALLENGE.
     pub custom_after_password: bool,
+    /// `username` is a name that does not exist, played along with because the client has
+    /// `PreventUserExistenceErrors = ENABLED`: every secret is wrong for it.
+    pub phantom: bool,
 }
 
 /// What a session waits for.
