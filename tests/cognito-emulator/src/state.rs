@@ -31,6 +31,9 @@ pub const FORGOT_CODE_TTL: u64 = 3600;
 pub struct State {
     /// Seconds added to the system clock (moved by `POST /_emulator/clock`).
     pub clock_offset: i64,
+    /// While frozen (`POST /_emulator/clock {"freeze": true}`), the system time the clock
+    /// stopped at: the emulator's time then moves only when advanced.
+    pub clock_frozen_at: Option<i64>,
     /// The RSA key that signs ID tokens, PKCS#8 DER in base64, so tokens survive a restart.
     pub signing_key_pkcs8: Option<String>,
     /// The RSA key that signs access tokens (a second key, as in Cognito), likewise.
@@ -54,11 +57,20 @@ pub struct State {
 impl State {
     /// The emulator clock in Unix seconds.
     pub fn now(&self) -> u64 {
-        let sys = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0);
+        let sys = self.clock_frozen_at.unwrap_or_else(system_secs);
         (sys + self.clock_offset).max(0) as u64
+    }
+
+    /// Stops (`true`) or restarts the emulator clock; time goes on from where it stood.
+    pub fn freeze_clock(&mut self, freeze: bool) {
+        match (freeze, self.clock_frozen_at) {
+            (true, None) => self.clock_frozen_at = Some(system_secs()),
+            (false, Some(at)) => {
+                self.clock_offset = self.clock_offset.saturating_add(at - system_secs());
+                self.clock_frozen_at = None;
+            }
+            _ => {}
+        }
     }
 
     /// Drops expired sessions (called opportunistically).
@@ -71,6 +83,13 @@ impl State {
             l.password.last_attempt + idle > now || l.code.last_attempt + idle > now
         });
     }
+}
+
+fn system_secs() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 /// A user pool.

@@ -124,6 +124,7 @@ async fn wrong_mfa_codes_lock_the_user_out_across_sessions() {
     )
     .await;
     let wrong = |code: &str| if code == "000000" { "111111" } else { "000000" }.to_owned();
+    freeze(&pool.ep).await; // the 1-second lockout below, exactly
 
     // Session 1: three wrong codes use the session up.
     let (_, ch) = srp_sign_in(&pool, "mia", PASSWORD, None).await;

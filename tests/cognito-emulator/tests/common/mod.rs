@@ -331,7 +331,16 @@ pub fn emulator_now(ep: &str) -> u64 {
 
 /// Moves the emulator clock; returns the new time.
 pub async fn advance(ep: &str, seconds: i64) -> u64 {
-    let body = json!({ "advanceSeconds": seconds }).to_string();
+    clock(ep, json!({ "advanceSeconds": seconds })).await
+}
+
+/// Stops the emulator clock (it then moves only with [`advance`]), for second-exact tests.
+pub async fn freeze(ep: &str) -> u64 {
+    clock(ep, json!({ "freeze": true })).await
+}
+
+async fn clock(ep: &str, body: Value) -> u64 {
+    let body = body.to_string();
     let r = client::request(
         ep,
         "POST",
