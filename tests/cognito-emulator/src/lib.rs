@@ -18,6 +18,7 @@
 #![forbid(unsafe_code)]
 
 pub mod client;
+mod guard;
 mod hooks;
 mod lockout;
 mod ops;
@@ -37,10 +38,18 @@ pub use totp::totp_code;
 use tokens::{SigningKey, TokenKeys};
 
 /// How to run the emulator.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct EmulatorConfig {
-    /// Address to bind (default `127.0.0.1`).
+    /// Address to bind (default `127.0.0.1`). Anything but a loopback address needs
+    /// `allow_remote`.
     pub host: String,
+    /// Allow binding a non-loopback address (the emulator has no real authentication).
+    pub allow_remote: bool,
+    /// `Host` names accepted besides `localhost` and IP addresses (DNS rebinding protection);
+    /// `"*"` accepts any.
+    pub allowed_hosts: Vec<String>,
+    /// When set, the test hooks and the administrator operations require this token.
+    pub admin_token: Option<String>,
     /// Port to bind; 0 picks an ephemeral port (default).
     pub port: u16,
     /// Persist the state to this JSON file (loaded at start, rewritten after each change).
@@ -56,11 +65,32 @@ impl Default for EmulatorConfig {
     fn default() -> Self {
         EmulatorConfig {
             host: "127.0.0.1".to_owned(),
+            allow_remote: false,
+            allowed_hosts: Vec::new(),
+            admin_token: None,
             port: 0,
             state_file: None,
             lenient_device_session: false,
             cognito_issuer: false,
         }
+    }
+}
+
+impl std::fmt::Debug for EmulatorConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmulatorConfig")
+            .field("host", &self.host)
+            .field("allow_remote", &self.allow_remote)
+            .field("allowed_hosts", &self.allowed_hosts)
+            .field(
+                "admin_token",
+                &self.admin_token.as_ref().map(|_| "<redacted>"),
+            )
+            .field("port", &self.port)
+            .field("state_file", &self.state_file)
+            .field("lenient_device_session", &self.lenient_device_session)
+            .field("cognito_issuer", &self.cognito_issuer)
+            .finish()
     }
 }
 
@@ -187,7 +217,30 @@ pub async fn start(config: EmulatorConfig) -> std::io::Result<RunningEmulator> {
     })
     .await
     .map_err(|e| std::io::Error::other(e.to_string()))??;
-    let listener = tokio::net::TcpListener::bind((config.host.as_str(), config.port)).await?;
+    let addrs: Vec<SocketAddr> = tokio::net::lookup_host((config.host.as_str(), config.port))
+        .await?
+        .collect();
+    if addrs.iter().any(|a| !a.ip().is_loopback()) {
+        if !config.allow_remote {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                format!(
+                    "{} is not a loopback address: the emulator has no real authentication, so binding it needs --allow-remote",
+                    config.host
+                ),
+            ));
+        }
+        eprintln!(
+            "cognito-emulator: WARNING: listening on {} (not loopback): anyone who can reach it can create users and read every code; use --admin-token and a firewall",
+            config.host
+        );
+    }
+    if config.lenient_device_session {
+        eprintln!(
+            "cognito-emulator: WARNING: --lenient-device-session: DEVICE_SRP_AUTH / DEVICE_PASSWORD_VERIFIER are accepted without Session (Cognito requires it)"
+        );
+    }
+    let listener = tokio::net::TcpListener::bind(addrs.as_slice()).await?;
     let addr = listener.local_addr()?;
     let endpoint = format!("http://{addr}");
     let _ = app.endpoint.set(endpoint.clone());

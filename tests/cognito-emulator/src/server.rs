@@ -32,6 +32,10 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/_emulator/faults", any(hooks::faults))
         .route("/_emulator/custom-auth", any(hooks::custom_auth))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            crate::guard::check,
+        ))
         .with_state(app)
 }
 
@@ -96,6 +100,9 @@ async fn handle(
         .await
         .map_err(|_| serialization("Request body is larger than 1 MiB or unreadable"))?;
     let op = parse_target(headers.get("x-amz-target").and_then(|v| v.to_str().ok()))?;
+    if crate::guard::is_admin_operation(&op) && !app.guard.has_token(&headers) {
+        return Err(crate::guard::admin_refusal(&headers));
+    }
     let value: Value = if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         json!({})
     } else {

@@ -30,6 +30,8 @@ pub struct App {
     pub(crate) lenient_device_session: bool,
     /// `iss` is `https://cognito-idp.us-east-1.amazonaws.com/<pool id>`, as Cognito's.
     cognito_issuer: bool,
+    /// Host check and token (see `guard.rs`).
+    pub(crate) guard: crate::guard::Guard,
     /// Handlers running at once: one per core. Handlers are CPU-bound (SRP, RSA), so more
     /// threads only share the cores out (every request in flight slows down together, and the
     /// clients on the same machine starve); with this, requests finish in arrival order.
@@ -50,6 +52,10 @@ impl App {
             state_file,
             lenient_device_session: config.lenient_device_session,
             cognito_issuer: config.cognito_issuer,
+            guard: crate::guard::Guard {
+                allowed_hosts: config.allowed_hosts.clone(),
+                token: config.admin_token.clone().filter(|t| !t.is_empty()),
+            },
             workers: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             )),
