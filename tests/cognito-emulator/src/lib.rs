@@ -170,10 +170,16 @@ fn state_keys(st: &mut state::State) -> Result<(TokenKeys, bool), String> {
 /// serves until SIGINT or SIGTERM: what `cognito-emulator` and `cognito-auth emulator` run.
 pub async fn serve_until_signal(config: EmulatorConfig) -> std::io::Result<()> {
     use std::io::Write;
-    let emulator = start(config).await?;
+    let warnings = warnings(&config);
+    let emulator = start_quietly(config).await?;
     let mut out = std::io::stdout();
     writeln!(out, "listening on {}", emulator.endpoint())?;
     out.flush()?;
+    // After the listening line, so that a reader of stdout and stderr together still sees it
+    // first.
+    for w in warnings {
+        eprintln!("{w}");
+    }
     shutdown_signal().await;
     emulator.shutdown().await;
     Ok(())
@@ -195,8 +201,33 @@ async fn shutdown_signal() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-/// Starts an emulator on `config.host:config.port`.
+/// What a configuration should warn about (printed on stderr when the emulator starts).
+fn warnings(config: &EmulatorConfig) -> Vec<String> {
+    let mut out = Vec::new();
+    if config.allow_remote {
+        out.push(format!(
+            "cognito-emulator: WARNING: --allow-remote: {} may be reachable from other machines, and the emulator has no real authentication (anyone who reaches it can create users and read every code); set --admin-token and firewall it",
+            config.host
+        ));
+    }
+    if config.lenient_device_session {
+        out.push("cognito-emulator: WARNING: --lenient-device-session: DEVICE_SRP_AUTH / DEVICE_PASSWORD_VERIFIER are accepted without Session (Cognito requires it)".to_owned());
+    }
+    out
+}
+
+/// Starts an emulator on `config.host:config.port`; prints the configuration's warnings (a
+/// non-loopback address, lenient device sessions) on stderr.
 pub async fn start(config: EmulatorConfig) -> std::io::Result<RunningEmulator> {
+    let warnings = warnings(&config);
+    let emulator = start_quietly(config).await?;
+    for w in warnings {
+        eprintln!("{w}");
+    }
+    Ok(emulator)
+}
+
+async fn start_quietly(config: EmulatorConfig) -> std::io::Result<RunningEmulator> {
     let io_err = |e: String| std::io::Error::other(e);
     let state_file = config.state_file.clone();
     let app_config = config.clone();
@@ -220,25 +251,14 @@ pub async fn start(config: EmulatorConfig) -> std::io::Result<RunningEmulator> {
     let addrs: Vec<SocketAddr> = tokio::net::lookup_host((config.host.as_str(), config.port))
         .await?
         .collect();
-    if addrs.iter().any(|a| !a.ip().is_loopback()) {
-        if !config.allow_remote {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::PermissionDenied,
-                format!(
-                    "{} is not a loopback address: the emulator has no real authentication, so binding it needs --allow-remote",
-                    config.host
-                ),
-            ));
-        }
-        eprintln!(
-            "cognito-emulator: WARNING: listening on {} (not loopback): anyone who can reach it can create users and read every code; use --admin-token and a firewall",
-            config.host
-        );
-    }
-    if config.lenient_device_session {
-        eprintln!(
-            "cognito-emulator: WARNING: --lenient-device-session: DEVICE_SRP_AUTH / DEVICE_PASSWORD_VERIFIER are accepted without Session (Cognito requires it)"
-        );
+    if addrs.iter().any(|a| !a.ip().is_loopback()) && !config.allow_remote {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            format!(
+                "{} is not a loopback address: the emulator has no real authentication, so binding it needs --allow-remote",
+                config.host
+            ),
+        ));
     }
     let listener = tokio::net::TcpListener::bind(addrs.as_slice()).await?;
     let addr = listener.local_addr()?;

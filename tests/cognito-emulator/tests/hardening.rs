@@ -261,28 +261,36 @@ async fn the_state_file_is_private_and_never_a_link() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn lenient_device_sessions_are_announced() {
+async fn lenient_device_sessions_are_announced_after_the_listening_line() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_cognito-emulator"))
         .args(["--port", "0", "--lenient-device-session"])
-        .stdout(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let line = tokio::task::spawn_blocking(move || {
+    let (stdout, stderr) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
+    let (first, warning) = tokio::task::spawn_blocking(move || {
         use std::io::BufRead;
-        let mut line = String::new();
-        std::io::BufReader::new(stderr)
-            .read_line(&mut line)
+        let mut first = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut first)
             .unwrap();
-        line
+        let mut warning = String::new();
+        std::io::BufReader::new(stderr)
+            .read_line(&mut warning)
+            .unwrap();
+        (first, warning)
     })
     .await
     .unwrap();
     let _ = child.kill();
     let _ = child.wait();
     assert!(
-        line.contains("WARNING") && line.contains("--lenient-device-session"),
-        "{line}"
+        first.starts_with("listening on http://127.0.0.1:"),
+        "{first}"
+    );
+    assert!(
+        warning.contains("WARNING") && warning.contains("--lenient-device-session"),
+        "{warning}"
     );
 }
