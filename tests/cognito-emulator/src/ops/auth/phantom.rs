@@ -38,7 +38,7 @@ fn derive(key: &[u8], label: &str, pool_id: &str, name: &str, len: usize) -> Vec
         out.extend_from_slice(&mac.finalize().into_bytes());
         counter += 1;
     }
-    out.truncate(len);
+    out.resize(len, 0);
     out
 }
 
