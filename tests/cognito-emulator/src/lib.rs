@@ -22,6 +22,7 @@ mod guard;
 mod hooks;
 mod lockout;
 mod ops;
+mod persist;
 pub mod protocol;
 mod server;
 mod state;
@@ -234,7 +235,7 @@ async fn start_quietly(config: EmulatorConfig) -> std::io::Result<RunningEmulato
     let (app, mut dirty) = tokio::task::spawn_blocking(move || -> std::io::Result<_> {
         let (st, keys, dirty) = match &state_file {
             Some(path) => {
-                let mut st = state::load(path)?;
+                let mut st = persist::load(path)?;
                 let (keys, dirty) = state_keys(&mut st).map_err(io_err)?;
                 (st, keys, dirty)
             }

@@ -70,7 +70,7 @@ impl App {
     /// Writes the state file, if any.
     pub(crate) fn persist(&self, st: &State) {
         if let Some(path) = &self.state_file {
-            if let Err(e) = crate::state::save(path, st) {
+            if let Err(e) = crate::persist::save(path, st) {
                 eprintln!("cognito-emulator: cannot write state file: {e}");
             }
         }
