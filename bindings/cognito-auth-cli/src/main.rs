@@ -94,6 +94,18 @@ pub enum Command {
         /// Accept device challenges without a Session (pycognito).
         #[arg(long)]
         lenient_device_session: bool,
+        /// Allow a non-loopback --host (prints a warning).
+        #[arg(long)]
+        allow_remote: bool,
+        /// Also accept this Host header name (DNS rebinding protection; `*` accepts any).
+        #[arg(long = "allow-host", value_name = "NAME")]
+        allow_hosts: Vec<String>,
+        /// Require this token for test hooks and administrator operations.
+        #[arg(long, env = "COGNITO_EMULATOR_ADMIN_TOKEN", hide_env_values = true)]
+        admin_token: Option<String>,
+        /// Issue tokens with Cognito's `iss` (https://cognito-idp.us-east-1.amazonaws.com/POOL).
+        #[arg(long)]
+        cognito_issuer: bool,
     },
     /// Register a new user (the password is prompted, or read with --password-stdin).
     SignUp {

@@ -166,7 +166,9 @@ fn the_whole_story_one_process_per_command() {
         mfa_again["nextStep"]["signInStep"],
         "CONFIRM_SIGN_IN_WITH_TOTP_CODE"
     );
-    let totp = cognito_emulator::totp_code(&secret, env.now());
+    // Cognito takes a TOTP code once: the one given to verify-totp is used up, so this is the
+    // next window's code (accepted one step early).
+    let totp = cognito_emulator::totp_code(&secret, env.now() + 30);
     let done = env.run(&["confirm-sign-in", &totp], None).ok();
     assert_eq!(done["isSignedIn"], true);
 

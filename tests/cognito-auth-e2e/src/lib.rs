@@ -55,6 +55,9 @@ pub struct PoolSpec {
     /// `Policies.SignInPolicy.AllowedFirstAuthFactors` for `USER_AUTH` (Cognito's default: PASSWORD).
     pub first_factors: Vec<&'static str>,
     pub client_secret: bool,
+    /// The app client's `PreventUserExistenceErrors = ENABLED` (the console's default; the
+    /// API's is `LEGACY`).
+    pub prevent_user_existence_errors: bool,
 }
 
 impl Default for PoolSpec {
@@ -71,6 +74,7 @@ impl Default for PoolSpec {
             auto_verify_email: false,
             first_factors: vec!["PASSWORD"],
             client_secret: false,
+            prevent_user_existence_errors: false,
         }
     }
 }
@@ -165,6 +169,8 @@ impl Emu {
                         "ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH",
                         "ALLOW_USER_AUTH", "ALLOW_CUSTOM_AUTH",
                     ],
+                    "PreventUserExistenceErrors":
+                        if spec.prevent_user_existence_errors { "ENABLED" } else { "LEGACY" },
                 }),
             )
             .await;
@@ -257,6 +263,21 @@ impl Emu {
         .expect("clock");
         assert_eq!(response.status, 200);
         self.clock.advance(seconds);
+    }
+
+    /// Stops the emulator's clock (it then moves only with [`Emu::advance`]): for checks that
+    /// count whole seconds, such as the 1-second first lockout.
+    pub async fn freeze_clock(&self) {
+        let response = client::request(
+            &self.endpoint,
+            "POST",
+            "/_emulator/clock",
+            &[("content-type", "application/json")],
+            br#"{"freeze": true}"#,
+        )
+        .await
+        .expect("clock");
+        assert_eq!(response.status, 200);
     }
 
     /// Configures the pool's `CUSTOM_AUTH` challenge (the emulator's stand-in for Lambdas).

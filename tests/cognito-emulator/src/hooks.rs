@@ -61,7 +61,22 @@ pub async fn messages(
 
 fn clock_json(app: &App) -> Value {
     let st = app.lock();
-    json!({ "now": st.now(), "offsetSeconds": st.clock_offset })
+    // offsetSeconds: emulator time minus system time (also while frozen).
+    let offset = match st.clock_frozen_at {
+        Some(at) => at + st.clock_offset - system_now(),
+        None => st.clock_offset,
+    };
+    json!({
+        "now": st.now(),
+        "offsetSeconds": offset,
+        "frozen": st.clock_frozen_at.is_some(),
+    })
+}
+
+fn system_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
 }
 
 pub async fn clock_get(State(app): State<Arc<App>>) -> Response {
@@ -69,17 +84,24 @@ pub async fn clock_get(State(app): State<Arc<App>>) -> Response {
 }
 
 pub async fn clock_post(State(app): State<Arc<App>>, body: Bytes) -> Response {
-    let result = (|| -> Result<i64, ApiError> {
+    let result = (|| -> Result<(Option<i64>, Option<bool>), ApiError> {
         let v = hook_body(&body)?;
         let r = Req::new(&v)?;
-        r.opt_i64("advanceSeconds")?
-            .ok_or_else(|| invalid_parameter("advanceSeconds is required"))
+        let advance = r.opt_i64("advanceSeconds")?;
+        let freeze = r.opt_bool("freeze")?;
+        if advance.is_none() && freeze.is_none() {
+            return Err(invalid_parameter("advanceSeconds or freeze is required"));
+        }
+        Ok((advance, freeze))
     })();
     match result {
-        Ok(n) => {
+        Ok((advance, freeze)) => {
             {
                 let mut st = app.lock();
-                st.clock_offset = st.clock_offset.saturating_add(n);
+                if let Some(f) = freeze {
+                    st.freeze_clock(f);
+                }
+                st.clock_offset = st.clock_offset.saturating_add(advance.unwrap_or(0));
                 app.persist(&st);
             }
             ok(clock_json(&app))

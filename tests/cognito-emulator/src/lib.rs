@@ -18,8 +18,11 @@
 #![forbid(unsafe_code)]
 
 pub mod client;
+mod guard;
 mod hooks;
+mod lockout;
 mod ops;
+mod persist;
 pub mod protocol;
 mod server;
 mod state;
@@ -33,29 +36,62 @@ use std::sync::{Arc, OnceLock};
 
 pub use totp::totp_code;
 
-use tokens::SigningKey;
+use tokens::{SigningKey, TokenKeys};
 
 /// How to run the emulator.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct EmulatorConfig {
-    /// Address to bind (default `127.0.0.1`).
+    /// Address to bind (default `127.0.0.1`). Anything but a loopback address needs
+    /// `allow_remote`.
     pub host: String,
+    /// Allow binding a non-loopback address (the emulator has no real authentication).
+    pub allow_remote: bool,
+    /// `Host` names accepted besides `localhost` and IP addresses (DNS rebinding protection);
+    /// `"*"` accepts any.
+    pub allowed_hosts: Vec<String>,
+    /// When set, the test hooks and the administrator operations require this token.
+    pub admin_token: Option<String>,
     /// Port to bind; 0 picks an ephemeral port (default).
     pub port: u16,
     /// Persist the state to this JSON file (loaded at start, rewritten after each change).
     pub state_file: Option<PathBuf>,
     /// Accept `DEVICE_SRP_AUTH` / `DEVICE_PASSWORD_VERIFIER` without `Session` (pycognito).
     pub lenient_device_session: bool,
+    /// Tokens carry `iss = https://cognito-idp.us-east-1.amazonaws.com/<pool id>`, as Cognito's
+    /// (default: `http://HOST:PORT/<pool id>`, where the JWKS is served).
+    pub cognito_issuer: bool,
 }
 
 impl Default for EmulatorConfig {
     fn default() -> Self {
         EmulatorConfig {
             host: "127.0.0.1".to_owned(),
+            allow_remote: false,
+            allowed_hosts: Vec::new(),
+            admin_token: None,
             port: 0,
             state_file: None,
             lenient_device_session: false,
+            cognito_issuer: false,
         }
+    }
+}
+
+impl std::fmt::Debug for EmulatorConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmulatorConfig")
+            .field("host", &self.host)
+            .field("allow_remote", &self.allow_remote)
+            .field("allowed_hosts", &self.allowed_hosts)
+            .field(
+                "admin_token",
+                &self.admin_token.as_ref().map(|_| "<redacted>"),
+            )
+            .field("port", &self.port)
+            .field("state_file", &self.state_file)
+            .field("lenient_device_session", &self.lenient_device_session)
+            .field("cognito_issuer", &self.cognito_issuer)
+            .finish()
     }
 }
 
@@ -97,20 +133,54 @@ impl Drop for RunningEmulator {
     }
 }
 
-/// One RSA key per process for emulators without a state file (key generation is slow).
-fn process_key() -> Result<SigningKey, String> {
-    static KEY: OnceLock<Result<SigningKey, String>> = OnceLock::new();
-    KEY.get_or_init(SigningKey::generate).clone()
+/// One pair of RSA keys per process for emulators without a state file (key generation is
+/// slow).
+fn process_keys() -> Result<TokenKeys, String> {
+    static KEYS: OnceLock<Result<TokenKeys, String>> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        Ok(TokenKeys {
+            id: SigningKey::generate()?,
+            access: SigningKey::generate()?,
+        })
+    })
+    .clone()
+}
+
+/// The keys of a state file, made (and stored in it) when missing; `true` when the state
+/// changed. A state file from before access tokens had their own key keeps its key for ID
+/// tokens.
+fn state_keys(st: &mut state::State) -> Result<(TokenKeys, bool), String> {
+    let mut changed = false;
+    let mut load = |slot: &mut Option<String>| -> Result<SigningKey, String> {
+        match slot {
+            Some(k) => SigningKey::from_pkcs8_b64(k),
+            None => {
+                let key = SigningKey::generate()?;
+                *slot = key.to_pkcs8_b64();
+                changed = true;
+                Ok(key)
+            }
+        }
+    };
+    let id = load(&mut st.signing_key_pkcs8)?;
+    let access = load(&mut st.access_signing_key_pkcs8)?;
+    Ok((TokenKeys { id, access }, changed))
 }
 
 /// Starts the emulator, prints `listening on http://HOST:PORT` as the first line on stdout, and
 /// serves until SIGINT or SIGTERM: what `cognito-emulator` and `cognito-auth emulator` run.
 pub async fn serve_until_signal(config: EmulatorConfig) -> std::io::Result<()> {
     use std::io::Write;
-    let emulator = start(config).await?;
+    let warnings = warnings(&config);
+    let emulator = start_quietly(config).await?;
     let mut out = std::io::stdout();
     writeln!(out, "listening on {}", emulator.endpoint())?;
     out.flush()?;
+    // After the listening line, so that a reader of stdout and stderr together still sees it
+    // first.
+    for w in warnings {
+        eprintln!("{w}");
+    }
     shutdown_signal().await;
     emulator.shutdown().await;
     Ok(())
@@ -132,34 +202,66 @@ async fn shutdown_signal() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-/// Starts an emulator on `config.host:config.port`.
+/// What a configuration should warn about (printed on stderr when the emulator starts).
+fn warnings(config: &EmulatorConfig) -> Vec<String> {
+    let mut out = Vec::new();
+    if config.allow_remote {
+        out.push(format!(
+            "cognito-emulator: WARNING: --allow-remote: {} may be reachable from other machines, and the emulator has no real authentication (anyone who reaches it can create users and read every code); set --admin-token and firewall it",
+            config.host
+        ));
+    }
+    if config.lenient_device_session {
+        out.push("cognito-emulator: WARNING: --lenient-device-session: DEVICE_SRP_AUTH / DEVICE_PASSWORD_VERIFIER are accepted without Session (Cognito requires it)".to_owned());
+    }
+    out
+}
+
+/// Starts an emulator on `config.host:config.port`; prints the configuration's warnings (a
+/// non-loopback address, lenient device sessions) on stderr.
 pub async fn start(config: EmulatorConfig) -> std::io::Result<RunningEmulator> {
+    let warnings = warnings(&config);
+    let emulator = start_quietly(config).await?;
+    for w in warnings {
+        eprintln!("{w}");
+    }
+    Ok(emulator)
+}
+
+async fn start_quietly(config: EmulatorConfig) -> std::io::Result<RunningEmulator> {
     let io_err = |e: String| std::io::Error::other(e);
     let state_file = config.state_file.clone();
+    let app_config = config.clone();
     let (app, mut dirty) = tokio::task::spawn_blocking(move || -> std::io::Result<_> {
-        let mut st = match &state_file {
-            Some(path) => state::load(path)?,
-            None => state::State::default(),
-        };
-        let mut dirty = false;
-        let key = match &st.signing_key_pkcs8 {
-            Some(k) => SigningKey::from_pkcs8_b64(k).map_err(io_err)?,
-            None if state_file.is_some() => {
-                let key = SigningKey::generate().map_err(io_err)?;
-                st.signing_key_pkcs8 = key.to_pkcs8_b64();
-                dirty = true;
-                key
+        let (st, keys, dirty) = match &state_file {
+            Some(path) => {
+                let mut st = persist::load(path)?;
+                let (keys, dirty) = state_keys(&mut st).map_err(io_err)?;
+                (st, keys, dirty)
             }
-            None => process_key().map_err(io_err)?,
+            None => (
+                state::State::default(),
+                process_keys().map_err(io_err)?,
+                false,
+            ),
         };
-        Ok((
-            ops::App::new(st, key, state_file, config.lenient_device_session),
-            dirty,
-        ))
+        Ok((ops::App::new(st, keys, state_file, &app_config), dirty))
     })
     .await
     .map_err(|e| std::io::Error::other(e.to_string()))??;
-    let listener = tokio::net::TcpListener::bind((config.host.as_str(), config.port)).await?;
+    let addrs: Vec<SocketAddr> = tokio::net::lookup_host((config.host.as_str(), config.port))
+        .await?
+        .collect();
+    if addrs.iter().any(|a| !a.ip().is_loopback()) && !config.allow_remote {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            format!(
+                "{} is not a loopback address: the emulator has no real authentication, so binding it needs --allow-remote",
+                config.host
+            ),
+        ));
+    }
+    let listener = tokio::net::TcpListener::bind(addrs.as_slice()).await?;
     let addr = listener.local_addr()?;
     let endpoint = format!("http://{addr}");
     let _ = app.endpoint.set(endpoint.clone());
@@ -171,7 +273,8 @@ pub async fn start(config: EmulatorConfig) -> std::io::Result<RunningEmulator> {
     let router = server::router(app);
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        let serve = axum::serve(listener, service).with_graceful_shutdown(async move {
             let _ = stop_rx.await;
         });
         if let Err(e) = serve.await {

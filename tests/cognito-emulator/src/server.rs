@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, State};
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 use axum::routing::{any, get};
@@ -32,6 +32,10 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/_emulator/faults", any(hooks::faults))
         .route("/_emulator/custom-auth", any(hooks::custom_auth))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            crate::guard::check,
+        ))
         .with_state(app)
 }
 
@@ -68,11 +72,12 @@ async fn not_found() -> Response {
 
 async fn api(
     State(app): State<Arc<App>>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     method: Method,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    match handle(app, method, headers, body).await {
+    match handle(app, peer.ip(), method, headers, body).await {
         Ok(v) => json_response(StatusCode::OK, &v, "application/x-amz-json-1.1"),
         Err(e) => error_response(&e),
     }
@@ -80,6 +85,7 @@ async fn api(
 
 async fn handle(
     app: Arc<App>,
+    peer: std::net::IpAddr,
     method: Method,
     headers: HeaderMap,
     body: Body,
@@ -94,6 +100,9 @@ async fn handle(
         .await
         .map_err(|_| serialization("Request body is larger than 1 MiB or unreadable"))?;
     let op = parse_target(headers.get("x-amz-target").and_then(|v| v.to_str().ok()))?;
+    if crate::guard::is_admin_operation(&op) && !app.guard.has_token(&headers) {
+        return Err(crate::guard::admin_refusal(&headers));
+    }
     let value: Value = if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         json!({})
     } else {
@@ -106,7 +115,7 @@ async fn handle(
     let permit = app.workers.clone().acquire_owned().await;
     let task = tokio::task::spawn_blocking(move || {
         let _permit = permit;
-        ops::dispatch(&app, &op, &value)
+        ops::dispatch(&app, &op, &value, peer)
     });
     match task.await {
         Ok(result) => result,
@@ -123,7 +132,7 @@ async fn jwks(State(app): State<Arc<App>>, Path(pool_id): Path<String>) -> Respo
     if !exists {
         return not_found().await;
     }
-    json_response(StatusCode::OK, &app.key.jwks(), "application/json")
+    json_response(StatusCode::OK, &app.keys.jwks(), "application/json")
 }
 
 async fn openid_configuration(
@@ -139,7 +148,8 @@ async fn openid_configuration(
         StatusCode::OK,
         &json!({
             "issuer": iss,
-            "jwks_uri": format!("{iss}/.well-known/jwks.json"),
+            // Always the emulator's own JWKS, also when `iss` looks like Cognito's.
+            "jwks_uri": format!("{}/{pool_id}/.well-known/jwks.json", app.base_url()),
             "id_token_signing_alg_values_supported": ["RS256"],
             "subject_types_supported": ["public"],
             "response_types_supported": ["code", "token"],

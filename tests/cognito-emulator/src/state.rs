@@ -1,12 +1,12 @@
-//! The emulator's whole state (pools, clients, users, devices, sessions, tokens, outbox) and its
-//! persistence to a JSON file.
+//! The emulator's whole state (pools, clients, users, devices, sessions, tokens, outbox); its
+//! file is written by `persist.rs`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
+
+use crate::lockout::Lockouts;
 
 /// Region used for ids and ARNs.
 pub const REGION: &str = "us-east-1";
@@ -24,13 +24,18 @@ pub const CONFIRM_CODE_TTL: u64 = 24 * 3600;
 pub const FORGOT_CODE_TTL: u64 = 3600;
 
 /// Everything the emulator knows.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct State {
     /// Seconds added to the system clock (moved by `POST /_emulator/clock`).
     pub clock_offset: i64,
-    /// The RSA signing key, PKCS#8 DER in base64, so tokens survive a restart.
+    /// While frozen (`POST /_emulator/clock {"freeze": true}`), the system time the clock
+    /// stopped at: the emulator's time then moves only when advanced.
+    pub clock_frozen_at: Option<i64>,
+    /// The RSA key that signs ID tokens, PKCS#8 DER in base64, so tokens survive a restart.
     pub signing_key_pkcs8: Option<String>,
+    /// The RSA key that signs access tokens (a second key, as in Cognito), likewise.
+    pub access_signing_key_pkcs8: Option<String>,
     pub pools: BTreeMap<String, Pool>,
     pub clients: BTreeMap<String, AppClient>,
     pub sessions: HashMap<String, Session>,
@@ -38,18 +43,45 @@ pub struct State {
     /// `origin_jti`s whose tokens were revoked (GlobalSignOut, RevokeToken).
     pub revoked_origins: BTreeSet<String>,
     pub outbox: Vec<Message>,
+    /// Key (hex) from which the fake SRP salt and verifier of unknown usernames are derived, so
+    /// that with `PreventUserExistenceErrors = ENABLED` a name gets the same salt every time.
+    pub phantom_key: String,
+    /// Lockouts of unknown usernames (`"<pool id>/<name>"`), so that they lock out like users.
+    pub phantom_lockouts: HashMap<String, Lockouts>,
     #[serde(skip)]
     pub faults: HashMap<String, Fault>,
+}
+
+/// Counts only: the state holds keys, verifiers, codes and tokens.
+impl std::fmt::Debug for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("State")
+            .field("pools", &self.pools.len())
+            .field("clients", &self.clients.len())
+            .field("sessions", &self.sessions.len())
+            .field("refresh_tokens", &self.refresh_tokens.len())
+            .field("outbox", &self.outbox.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl State {
     /// The emulator clock in Unix seconds.
     pub fn now(&self) -> u64 {
-        let sys = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0);
+        let sys = self.clock_frozen_at.unwrap_or_else(system_secs);
         (sys + self.clock_offset).max(0) as u64
+    }
+
+    /// Stops (`true`) or restarts the emulator clock; time goes on from where it stood.
+    pub fn freeze_clock(&mut self, freeze: bool) {
+        match (freeze, self.clock_frozen_at) {
+            (true, None) => self.clock_frozen_at = Some(system_secs()),
+            (false, Some(at)) => {
+                self.clock_offset = self.clock_offset.saturating_add(at - system_secs());
+                self.clock_frozen_at = None;
+            }
+            _ => {}
+        }
     }
 
     /// Drops expired sessions (called opportunistically).
@@ -57,7 +89,18 @@ impl State {
         let now = self.now();
         self.sessions.retain(|_, s| s.expires_at + 60 > now);
         self.refresh_tokens.retain(|_, r| r.expires_at > now);
+        let idle = crate::lockout::MAX_LOCKOUT_SECS;
+        self.phantom_lockouts.retain(|_, l| {
+            l.password.last_attempt + idle > now || l.code.last_attempt + idle > now
+        });
     }
+}
+
+fn system_secs() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 /// A user pool.
@@ -167,6 +210,33 @@ impl AppClient {
             .iter()
             .any(|f| *f == allow || (!legacy.is_empty() && f == legacy))
     }
+
+    /// `PreventUserExistenceErrors = ENABLED` (the API's default is `LEGACY`).
+    pub fn prevents_user_existence_errors(&self) -> bool {
+        self.extra
+            .get("PreventUserExistenceErrors")
+            .and_then(serde_json::Value::as_str)
+            == Some("ENABLED")
+    }
+
+    /// Lifetime of the sign-in sessions of this client: `AuthSessionValidity` minutes (3-15,
+    /// default 3).
+    pub fn session_ttl(&self) -> u64 {
+        self.extra
+            .get("AuthSessionValidity")
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(3)
+            .clamp(3, 15)
+            * 60
+    }
+
+    /// `EnableTokenRevocation` (default true).
+    pub fn token_revocation_enabled(&self) -> bool {
+        self.extra
+            .get("EnableTokenRevocation")
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(true)
+    }
 }
 
 /// A user.
@@ -190,10 +260,14 @@ pub struct User {
     /// `SMS_MFA`, `SOFTWARE_TOKEN_MFA` or `EMAIL_OTP`.
     pub preferred_mfa: Option<String>,
     pub totp_secret: Option<String>,
+    /// The 30-second step of the last TOTP code accepted for `totp_secret`: that code and older
+    /// ones are refused (a code is good once).
+    pub totp_last_step: Option<u64>,
     pub pending_totp_secret: Option<String>,
     pub devices: BTreeMap<String, Device>,
     pub codes: Vec<PendingCode>,
-    pub failed_attempts: u32,
+    /// Failed passwords and sign-in codes (Cognito's exponential lockout).
+    pub lockouts: Lockouts,
     /// origin_jti of every sign-in that is still live, revoked by GlobalSignOut.
     pub origins: Vec<String>,
 }
@@ -207,6 +281,8 @@ pub struct PendingCode {
     pub attribute: Option<String>,
     pub code: String,
     pub expires_at: u64,
+    /// Wrong codes typed against this code; past the limit it is refused even when right.
+    pub failed_attempts: u32,
 }
 
 /// A tracked device of a user.
@@ -224,6 +300,8 @@ pub struct Device {
     pub created: u64,
     pub modified: u64,
     pub last_authenticated: u64,
+    /// The client address of the last sign-in with this device (`last_ip_used`).
+    pub last_ip: String,
 }
 
 /// A message the emulator "sent" (visible through `GET /_emulator/messages`).
@@ -254,6 +332,9 @@ pub struct AuthContext {
     pub mfa_satisfied: bool,
     /// CUSTOM_AUTH with SRP first: the password step leads to CUSTOM_CHALLENGE.
     pub custom_after_password: bool,
+    /// `username` is a name that does not exist, played along with because the client has
+    /// `PreventUserExistenceErrors = ENABLED`: every secret is wrong for it.
+    pub phantom: bool,
 }
 
 /// What a session waits for.
@@ -344,39 +425,4 @@ pub struct Fault {
     pub error: Option<&'static str>,
     pub count: u64,
     pub delay_ms: u64,
-}
-
-/// Loads a state file; a missing file is an empty state.
-pub fn load(path: &Path) -> std::io::Result<State> {
-    match std::fs::read(path) {
-        Ok(bytes) => serde_json::from_slice(&bytes)
-            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(State::default()),
-        Err(e) => Err(e),
-    }
-}
-
-/// Writes the state atomically: temp file in the same directory, fsync, rename, fsync dir.
-pub fn save(path: &Path, state: &State) -> std::io::Result<()> {
-    let bytes = serde_json::to_vec(state)
-        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
-    let dir: PathBuf = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "state.json".to_owned());
-    let tmp = dir.join(format!(".{file_name}.tmp{}", std::process::id()));
-    {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(&bytes)?;
-        f.sync_all()?;
-    }
-    std::fs::rename(&tmp, path)?;
-    if let Ok(d) = std::fs::File::open(&dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
 }

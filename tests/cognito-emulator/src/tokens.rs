@@ -81,16 +81,21 @@ impl SigningKey {
         })
     }
 
-    /// The JWKS document.
-    pub fn jwks(&self) -> Value {
-        json!({ "keys": [{
+    /// The key as a JWK.
+    pub fn jwk(&self) -> Value {
+        json!({
             "alg": "RS256",
             "e": URL_SAFE_NO_PAD.encode(&self.e),
             "kid": self.kid,
             "kty": "RSA",
             "n": URL_SAFE_NO_PAD.encode(&self.n),
             "use": "sig",
-        }]})
+        })
+    }
+
+    /// A JWKS document with this key alone.
+    pub fn jwks(&self) -> Value {
+        json!({ "keys": [self.jwk()] })
     }
 
     /// Signs `claims` as a compact RS256 JWT.
@@ -140,6 +145,23 @@ impl SigningKey {
             .ok()?;
         let claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(c).ok()?).ok()?;
         claims.is_object().then_some(claims)
+    }
+}
+
+/// The pool's two signing keys: as in Cognito, ID tokens and access tokens are signed with
+/// different keys (two `kid`s), both published in the JWKS.
+#[derive(Debug, Clone)]
+pub struct TokenKeys {
+    /// Signs ID tokens.
+    pub id: SigningKey,
+    /// Signs access tokens.
+    pub access: SigningKey,
+}
+
+impl TokenKeys {
+    /// The JWKS document: the ID token key, then the access token key.
+    pub fn jwks(&self) -> Value {
+        json!({ "keys": [self.id.jwk(), self.access.jwk()] })
     }
 }
 

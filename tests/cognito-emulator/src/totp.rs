@@ -70,19 +70,56 @@ pub fn totp_code(secret_base32: &str, unix_time: u64) -> String {
     }
 }
 
-/// Checks a user-typed code against the secret at `unix_time`, allowing one step either side.
-pub fn verify(secret_base32: &str, unix_time: u64, code: &str) -> bool {
+/// What a typed TOTP code is worth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TotpCheck {
+    /// The code of this 30-second step (one step either side of now is accepted).
+    Valid(u64),
+    /// A right code of a step already used (or older than one used): refused, as RFC 6238 and
+    /// Cognito refuse a second use of a code.
+    Reused,
+    /// Not the code of any step in the window.
+    Mismatch,
+}
+
+/// Checks a typed code against the secret at `unix_time`, allowing one step either side, and
+/// refuses steps at or before `last_used` (the step of the last accepted code). Every candidate
+/// step is compared, each in constant time, whatever matched before.
+pub(crate) fn check(
+    secret_base32: &str,
+    unix_time: u64,
+    code: &str,
+    last_used: Option<u64>,
+) -> TotpCheck {
     let code = code.trim();
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return false;
+        return TotpCheck::Mismatch;
     }
     let Some(key) = base32_decode(secret_base32) else {
-        return false;
+        return TotpCheck::Mismatch;
     };
     let step = unix_time / 30;
-    [step.saturating_sub(1), step, step + 1]
-        .iter()
-        .any(|&s| format!("{:06}", hotp(&key, s)) == code)
+    let mut found = None;
+    for s in [step.saturating_sub(1), step, step + 1] {
+        let expected = format!("{:06}", hotp(&key, s));
+        if crate::util::ct_eq(&expected, code) && found.is_none() {
+            found = Some(s);
+        }
+    }
+    match found {
+        None => TotpCheck::Mismatch,
+        Some(s) if last_used.is_some_and(|used| s <= used) => TotpCheck::Reused,
+        Some(s) => TotpCheck::Valid(s),
+    }
+}
+
+/// Checks a user-typed code against the secret at `unix_time`, allowing one step either side
+/// (without single-use tracking; see [`check`]).
+pub fn verify(secret_base32: &str, unix_time: u64, code: &str) -> bool {
+    matches!(
+        check(secret_base32, unix_time, code, None),
+        TotpCheck::Valid(_)
+    )
 }
 
 #[cfg(test)]
@@ -98,6 +135,26 @@ mod tests {
         assert_eq!(totp_code(&secret, 2000000000), "279037");
         assert!(verify(&secret, 59 + 30, "287082"));
         assert!(!verify(&secret, 59 + 90, "287082"));
+    }
+
+    #[test]
+    fn a_code_is_accepted_once() {
+        let secret = base32_encode(b"12345678901234567890");
+        let now = 1111111109;
+        let code = totp_code(&secret, now);
+        let step = now / 30;
+        assert_eq!(check(&secret, now, &code, None), TotpCheck::Valid(step));
+        assert_eq!(check(&secret, now, &code, Some(step)), TotpCheck::Reused);
+        // An older step's code is refused too once a newer one was used.
+        let older = totp_code(&secret, now - 30);
+        assert_eq!(check(&secret, now, &older, Some(step)), TotpCheck::Reused);
+        let next = totp_code(&secret, now + 30);
+        assert_eq!(
+            check(&secret, now, &next, Some(step)),
+            TotpCheck::Valid(step + 1)
+        );
+        assert_eq!(check(&secret, now, "12345", None), TotpCheck::Mismatch);
+        assert_eq!(check(&secret, now, "abcdef", None), TotpCheck::Mismatch);
     }
 
     #[test]

@@ -18,9 +18,16 @@ async fn hook(ep: &str, method: &str, path: &str, body: Value) -> (u16, Value) {
     } else {
         body.to_string().into_bytes()
     };
-    let r = client::request(ep, method, path, &[], &bytes)
-        .await
-        .unwrap();
+    // Hook POSTs must say they are JSON.
+    let r = client::request(
+        ep,
+        method,
+        path,
+        &[("content-type", "application/json")],
+        &bytes,
+    )
+    .await
+    .unwrap();
     (r.status, r.json())
 }
 

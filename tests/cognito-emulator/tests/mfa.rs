@@ -119,6 +119,23 @@ async fn totp_mfa_and_selection() {
 
     let (_, ch) = srp_sign_in(&pool, "tina", PASSWORD, None).await;
     assert_eq!(ch["ChallengeName"], "SOFTWARE_TOKEN_MFA");
+    // The code just given to VerifySoftwareToken is used up (Cognito: a TOTP code is good once);
+    // the session stays for the next code.
+    let code = cognito_emulator::totp_code(&secret, now(&pool.ep).await);
+    let (status, v) = answer(
+        &pool,
+        &ch,
+        "SOFTWARE_TOKEN_MFA",
+        json!({"SOFTWARE_TOKEN_MFA_CODE": code}),
+    )
+    .await;
+    assert_eq!(status, 400, "{v}");
+    assert_eq!(v["__type"], "ExpiredCodeException");
+    assert_eq!(
+        v["message"],
+        "Your software token has already been used once."
+    );
+    advance(&pool.ep, 30).await;
     let code = cognito_emulator::totp_code(&secret, now(&pool.ep).await);
     // amazon-cognito-identity-js style: both fields present.
     let (status, v) = answer(

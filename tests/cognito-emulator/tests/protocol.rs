@@ -111,6 +111,9 @@ async fn bad_requests_get_json_errors() {
     emu.shutdown().await;
 }
 
+/// The content type hook POSTs must carry.
+const JSON: &[(&str, &str)] = &[("content-type", "application/json")];
+
 #[tokio::test(flavor = "multi_thread")]
 async fn hooks_health_clock_and_faults() {
     let emu = emulator().await;
@@ -128,7 +131,7 @@ async fn hooks_health_clock_and_faults() {
     let fault =
         json!({"operation": "InitiateAuth", "error": "TooManyRequestsException", "count": 2})
             .to_string();
-    let r = request(ep, "POST", "/_emulator/faults", &[], fault.as_bytes())
+    let r = request(ep, "POST", "/_emulator/faults", JSON, fault.as_bytes())
         .await
         .unwrap();
     assert_eq!(r.status, 200);
@@ -143,7 +146,7 @@ async fn hooks_health_clock_and_faults() {
 
     // A delay-only fault.
     let fault = json!({"operation": "DescribeUserPool", "delayMs": 300}).to_string();
-    request(ep, "POST", "/_emulator/faults", &[], fault.as_bytes())
+    request(ep, "POST", "/_emulator/faults", JSON, fault.as_bytes())
         .await
         .unwrap();
     let start = std::time::Instant::now();
@@ -151,7 +154,7 @@ async fn hooks_health_clock_and_faults() {
     assert!(start.elapsed() >= std::time::Duration::from_millis(300));
 
     let bad = json!({"operation": "InitiateAuth", "error": "NoSuchException"}).to_string();
-    let r = request(ep, "POST", "/_emulator/faults", &[], bad.as_bytes())
+    let r = request(ep, "POST", "/_emulator/faults", JSON, bad.as_bytes())
         .await
         .unwrap();
     assert_eq!(r.status, 400);

@@ -67,9 +67,18 @@ async fn srp_sign_in_issues_verifiable_tokens() {
     .await
     .unwrap();
     assert_eq!(r.status, 200);
-    let jwk = &r.json()["keys"][0];
-    verify_rs256(auth["AccessToken"].as_str().unwrap(), jwk);
-    verify_rs256(auth["IdToken"].as_str().unwrap(), jwk);
+    // As in Cognito, two keys: ID tokens and access tokens are signed with different ones.
+    let keys = r.json()["keys"].as_array().cloned().unwrap();
+    assert_eq!(keys.len(), 2);
+    assert_ne!(keys[0]["kid"], keys[1]["kid"]);
+    let jwk_of = |token: &serde_json::Value| {
+        let kid = header(token.as_str().unwrap())["kid"].clone();
+        keys.iter().find(|k| k["kid"] == kid).cloned().unwrap()
+    };
+    let (access_jwk, id_jwk) = (jwk_of(&auth["AccessToken"]), jwk_of(&auth["IdToken"]));
+    assert_ne!(access_jwk["kid"], id_jwk["kid"]);
+    verify_rs256(auth["AccessToken"].as_str().unwrap(), &access_jwk);
+    verify_rs256(auth["IdToken"].as_str().unwrap(), &id_jwk);
 
     // The access token works.
     let me = ok(
@@ -80,6 +89,16 @@ async fn srp_sign_in_issues_verifiable_tokens() {
     .await;
     assert_eq!(me["Username"], "alice");
     emu.shutdown().await;
+}
+
+/// A JWT's header.
+fn header(token: &str) -> serde_json::Value {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    let h = URL_SAFE_NO_PAD
+        .decode(token.split('.').next().unwrap())
+        .unwrap();
+    serde_json::from_slice(&h).unwrap()
 }
 
 fn verify_rs256(token: &str, jwk: &serde_json::Value) {

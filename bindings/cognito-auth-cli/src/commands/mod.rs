@@ -29,7 +29,23 @@ pub async fn run(cli: Cli) -> Result<Report, CliError> {
             port,
             state,
             lenient_device_session,
-        } => emulator::run(host, port, state, lenient_device_session).await,
+            allow_remote,
+            allow_hosts,
+            admin_token,
+            cognito_issuer,
+        } => {
+            emulator::run(cognito_emulator::EmulatorConfig {
+                host,
+                port,
+                state_file: state,
+                lenient_device_session,
+                allow_remote,
+                allowed_hosts: allow_hosts,
+                admin_token,
+                cognito_issuer,
+            })
+            .await
+        }
         Command::SignUp {
             username,
             email,

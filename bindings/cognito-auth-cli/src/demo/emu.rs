@@ -123,6 +123,23 @@ pub async fn now(endpoint: &str) -> Result<u64, String> {
         .ok_or_else(|| "the emulator clock answered without `now`".to_owned())
 }
 
+/// Moves the emulator's clock forward; returns its new time.
+pub async fn advance(endpoint: &str, seconds: u64) -> Result<u64, String> {
+    let body = format!("{{\"advanceSeconds\": {seconds}}}");
+    let response = client::request(
+        endpoint,
+        "POST",
+        "/_emulator/clock",
+        &[("content-type", "application/json")],
+        body.as_bytes(),
+    )
+    .await
+    .map_err(|e| format!("moving the emulator clock: {e}"))?;
+    response.json()["now"]
+        .as_u64()
+        .ok_or_else(|| "the emulator clock answered without `now`".to_owned())
+}
+
 /// A [`CognitoApi`] over HTTP that logs each call: the operation, or for
 /// `RespondToAuthChallenge` the challenge answered (`DEVICE_SRP_AUTH`, `SMS_MFA`, ...).
 pub struct LoggingApi {

@@ -56,6 +56,8 @@ struct Demo {
     laptop: Option<Device>,
     phone: Option<Device>,
     totp_secret: Option<String>,
+    /// The 30-second step of the last TOTP code used: Cognito takes each code once.
+    last_totp_step: Option<u64>,
 }
 
 /// Runs the demo; the last line printed is the summary.
@@ -69,6 +71,7 @@ pub async fn run(interactive: bool, json_mode: bool) -> Result<Report, CliError>
         laptop: None,
         phone: None,
         totp_secret: None,
+        last_totp_step: None,
     };
     demo.say("cognito-auth demo: a local Cognito user pool, one user, two devices\n");
     let started = Instant::now();
@@ -215,9 +218,18 @@ impl Demo {
         self.code(prompt, code, "emulator's outbox").await
     }
 
-    async fn totp_code(&self) -> Result<String, String> {
-        let secret = self.totp_secret.as_deref().ok_or("TOTP is not set up")?;
-        let code = cognito_emulator::totp_code(secret, emu::now(&self.endpoint).await?);
+    async fn totp_code(&mut self) -> Result<String, String> {
+        let secret = self.totp_secret.clone().ok_or("TOTP is not set up")?;
+        let mut now = emu::now(&self.endpoint).await?;
+        // Cognito accepts a TOTP code once: when this window's code was used, move the
+        // emulator's clock to the next window (as a person waits for the next code).
+        if let Some(last) = self.last_totp_step {
+            if now / 30 <= last {
+                now = emu::advance(&self.endpoint, (last + 1) * 30 - now).await?;
+            }
+        }
+        self.last_totp_step = Some(now / 30);
+        let code = cognito_emulator::totp_code(&secret, now);
         self.code(
             "Type the code from your authenticator app",
             code,

@@ -176,7 +176,7 @@ pub fn admin_set_user_password(app: &App, req: Req) -> ApiResult<Value> {
         "FORCE_CHANGE_PASSWORD"
     }
     .into();
-    u.failed_attempts = 0;
+    u.lockouts = Default::default();
     u.modified = now;
     Ok(json!({}))
 }

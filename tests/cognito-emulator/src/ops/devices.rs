@@ -6,18 +6,27 @@ use serde_json::{json, Value};
 use super::tokens::authorize;
 use super::{pool, pool_mut, user_ref, App};
 use crate::protocol::{invalid_parameter, resource_not_found, user_not_found, ApiResult, Req};
-use crate::state::{Device, State, User};
+use crate::state::{Device, State, User, REGION};
 
-fn device_json(d: &Device) -> Value {
+/// A device as GetDevice / ListDevices show it, with Cognito's seven attributes.
+fn device_json(pool_id: &str, username: &str, d: &Device) -> Value {
+    let owner = format!("{username}.{pool_id}");
+    let arn = format!(
+        "arn:aws:cognito-idp:{REGION}:123456789012:owner/{owner}/device/{}",
+        d.key
+    );
     let mut attrs = vec![json!({"Name": "device_status", "Value": "valid"})];
     if let Some(n) = &d.name {
         attrs.push(json!({"Name": "device_name", "Value": n}));
     }
-    attrs.push(json!({
-        "Name": "dev:device_remembered_status",
-        "Value": if d.remembered { "remembered" } else { "not_remembered" },
-    }));
-    attrs.push(json!({"Name": "last_ip_used", "Value": "127.0.0.1"}));
+    attrs.extend([
+        json!({"Name": "dev:device_arn", "Value": arn}),
+        json!({"Name": "dev:device_owner", "Value": owner}),
+        json!({"Name": "last_ip_used", "Value": d.last_ip}),
+        json!({"Name": "dev:device_remembered_status",
+               "Value": if d.remembered { "remembered" } else { "not_remembered" }}),
+        json!({"Name": "dev:device_sdk", "Value": "aws-sdk"}),
+    ]);
     json!({
         "DeviceKey": d.key,
         "DeviceAttributes": attrs,
@@ -38,7 +47,7 @@ fn confirmed<'a>(u: &'a User, key: &str) -> ApiResult<&'a Device> {
         .ok_or_else(not_found)
 }
 
-fn list(u: &User, req: Req) -> ApiResult<Value> {
+fn list(pool_id: &str, u: &User, req: Req) -> ApiResult<Value> {
     let limit = req.opt_i64("Limit")?.unwrap_or(60);
     if !(0..=60).contains(&limit) {
         return Err(invalid_parameter(
@@ -59,7 +68,7 @@ fn list(u: &User, req: Req) -> ApiResult<Value> {
         .iter()
         .skip(start)
         .take(limit)
-        .map(|d| device_json(d))
+        .map(|d| device_json(pool_id, &u.username, d))
         .collect();
     let mut out = json!({ "Devices": page });
     if let (Some(next), Value::Object(m)) = (devices.get(start + limit), &mut out) {
@@ -69,13 +78,17 @@ fn list(u: &User, req: Req) -> ApiResult<Value> {
 }
 
 /// The user an access token belongs to, mutable.
-fn token_user<'a>(app: &App, st: &'a mut State, token: &str) -> ApiResult<(&'a mut User, Value)> {
+fn token_user<'a>(
+    app: &App,
+    st: &'a mut State,
+    token: &str,
+) -> ApiResult<(String, &'a mut User, Value)> {
     let (pool_id, username, claims) = authorize(app, st, token)?;
     let u = pool_mut(st, &pool_id)?
         .users
         .get_mut(&username)
         .ok_or_else(user_not_found)?;
-    Ok((u, claims))
+    Ok((pool_id, u, claims))
 }
 
 pub fn confirm_device(app: &App, req: Req) -> ApiResult<Value> {
@@ -95,13 +108,14 @@ pub fn confirm_device(app: &App, req: Req) -> ApiResult<Value> {
         .as_ref()
         .map(|d| d.device_only_remembered_on_user_prompt)
         .ok_or_else(|| invalid_parameter("Device tracking is not enabled for this user pool"))?;
-    let (u, _) = token_user(app, &mut st, token)?;
+    let (_, u, _) = token_user(app, &mut st, token)?;
     let d = u.devices.get_mut(key).ok_or_else(not_found)?;
     d.salt_hex = verifier.salt_hex();
     d.verifier_hex = verifier.verifier_hex();
     d.name = name.map(str::to_owned);
     d.confirmed = true;
     d.remembered = !prompt;
+    d.last_ip = super::caller_ip();
     d.modified = now;
     Ok(json!({ "UserConfirmationNecessary": prompt }))
 }
@@ -122,7 +136,7 @@ pub fn update_device_status(app: &App, req: Req) -> ApiResult<Value> {
     let remembered = parse_status(req)?;
     let mut st = app.lock();
     let now = st.now();
-    let (u, _) = token_user(app, &mut st, token)?;
+    let (_, u, _) = token_user(app, &mut st, token)?;
     let d = u
         .devices
         .get_mut(key)
@@ -136,14 +150,14 @@ pub fn update_device_status(app: &App, req: Req) -> ApiResult<Value> {
 pub fn list_devices(app: &App, req: Req) -> ApiResult<Value> {
     let token = req.str("AccessToken")?;
     let mut st = app.lock();
-    let (u, _) = token_user(app, &mut st, token)?;
-    list(u, req)
+    let (pool_id, u, _) = token_user(app, &mut st, token)?;
+    list(&pool_id, u, req)
 }
 
 pub fn get_device(app: &App, req: Req) -> ApiResult<Value> {
     let token = req.str("AccessToken")?;
     let mut st = app.lock();
-    let (u, claims) = token_user(app, &mut st, token)?;
+    let (pool_id, u, claims) = token_user(app, &mut st, token)?;
     let key = match req.opt_str("DeviceKey")? {
         Some(k) => k.to_owned(),
         None => claims
@@ -152,7 +166,8 @@ pub fn get_device(app: &App, req: Req) -> ApiResult<Value> {
             .ok_or_else(not_found)?
             .to_owned(),
     };
-    Ok(json!({ "Device": device_json(confirmed(u, &key)?) }))
+    let d = confirmed(u, &key)?;
+    Ok(json!({ "Device": device_json(&pool_id, &u.username, d) }))
 }
 
 fn forget(st: &mut State, pool_id: &str, username: &str, key: &str) -> ApiResult<()> {
@@ -190,7 +205,7 @@ pub fn admin_list_devices(app: &App, req: Req) -> ApiResult<Value> {
     let username = req.str("Username")?;
     let st = app.lock();
     let u = user_ref(pool(&st, pool_id)?, username)?;
-    list(u, req)
+    list(pool_id, u, req)
 }
 
 pub fn admin_get_device(app: &App, req: Req) -> ApiResult<Value> {
@@ -199,7 +214,7 @@ pub fn admin_get_device(app: &App, req: Req) -> ApiResult<Value> {
     let key = req.str("DeviceKey")?;
     let st = app.lock();
     let u = user_ref(pool(&st, pool_id)?, username)?;
-    Ok(json!({ "Device": device_json(confirmed(u, key)?) }))
+    Ok(json!({ "Device": device_json(pool_id, &u.username, confirmed(u, key)?) }))
 }
 
 pub fn admin_forget_device(app: &App, req: Req) -> ApiResult<Value> {

@@ -2,12 +2,12 @@
 
 use serde_json::{json, Map, Value};
 
-use super::auth::{new_session, restore_session, take_session};
+use super::auth::{new_session, restore_session, take_session, totp_reused};
 use super::tokens::authorize;
 use super::{pool, pool_mut, user_mut, App};
 use crate::protocol::{invalid_parameter, user_not_found, ApiError, ApiResult, Req};
 use crate::state::{SessionStep, State, User};
-use crate::totp::base32_encode;
+use crate::totp::{base32_encode, TotpCheck};
 use crate::util::random_bytes;
 
 fn mfa_config_json(p: &crate::state::Pool) -> Value {
@@ -75,7 +75,9 @@ pub fn get_user_pool_mfa_config(app: &App, req: Req) -> ApiResult<Value> {
     Ok(mfa_config_json(pool(&st, pool_id)?))
 }
 
-fn apply_preferences(u: &mut User, req: Req) -> ApiResult<()> {
+/// Applies SMS / TOTP / e-mail MFA settings. `admin` picks the wording Cognito uses for a method
+/// the user cannot have (AdminSetUserMFAPreference vs SetUserMFAPreference).
+fn apply_preferences(u: &mut User, req: Req, admin: bool) -> ApiResult<()> {
     let settings = [
         ("SMSMfaSettings", "SMS_MFA"),
         ("SoftwareTokenMfaSettings", "SOFTWARE_TOKEN_MFA"),
@@ -96,10 +98,11 @@ fn apply_preferences(u: &mut User, req: Req) -> ApiResult<()> {
                 _ => u.attributes.contains_key("email"),
             };
             if !ok {
-                return Err(invalid_parameter(match method {
-                    "SMS_MFA" => "User does not have a phone number to use SMS MFA",
-                    "SOFTWARE_TOKEN_MFA" => "User has not verified software token mfa",
-                    _ => "User does not have an email address to use EMAIL_OTP MFA",
+                return Err(invalid_parameter(match (method, admin) {
+                    ("SOFTWARE_TOKEN_MFA", false) => {
+                        "User has not set up software token mfa".to_owned()
+                    }
+                    _ => format!("User does not have delivery config set to turn on {method}"),
                 }));
             }
         }
@@ -129,7 +132,7 @@ pub fn set_user_mfa_preference(app: &App, req: Req) -> ApiResult<Value> {
         .users
         .get_mut(&username)
         .ok_or_else(user_not_found)?;
-    apply_preferences(u, req)?;
+    apply_preferences(u, req, false)?;
     u.modified = now;
     Ok(json!({}))
 }
@@ -140,7 +143,7 @@ pub fn admin_set_user_mfa_preference(app: &App, req: Req) -> ApiResult<Value> {
     let mut st = app.lock();
     let now = st.now();
     let u = user_mut(pool_mut(&mut st, pool_id)?, username)?;
-    apply_preferences(u, req)?;
+    apply_preferences(u, req, true)?;
     u.modified = now;
     Ok(json!({}))
 }
@@ -202,26 +205,35 @@ pub fn verify_software_token(app: &App, req: Req) -> ApiResult<Value> {
     let session_id = req.opt_str("Session")?;
     let (pool_id, username, session) = who(app, &mut st, req)?;
     let u = session_user(&mut st, &pool_id, &username)?;
-    let secret = u
-        .pending_totp_secret
-        .clone()
-        .or_else(|| u.totp_secret.clone())
-        .ok_or_else(|| {
-            ApiError::new(
+    // A new secret being verified has no used code yet; the verified one remembers its last.
+    let (secret, last_used) = match (&u.pending_totp_secret, &u.totp_secret) {
+        (Some(pending), _) => (pending.clone(), None),
+        (None, Some(current)) => (current.clone(), u.totp_last_step),
+        (None, None) => {
+            return Err(ApiError::new(
                 "SoftwareTokenMFANotFoundException",
                 "Software Token MFA has not been enabled by the user.",
-            )
-        })?;
-    if !crate::totp::verify(&secret, now, code) {
-        if let (Some(id), Some(_)) = (session_id, &session) {
-            restore_session(&mut st, id);
+            ))
         }
-        return Err(ApiError::new(
-            "EnableSoftwareTokenMFAException",
-            "Code mismatch",
-        ));
-    }
+    };
+    let step = match crate::totp::check(&secret, now, code, last_used) {
+        TotpCheck::Valid(step) => step,
+        refused => {
+            if let (Some(id), Some(_)) = (session_id, &session) {
+                restore_session(&mut st, id);
+            }
+            return Err(if refused == TotpCheck::Reused {
+                totp_reused()
+            } else {
+                ApiError::new(
+                    "EnableSoftwareTokenMFAException",
+                    "Code mismatch and fail enable Software Token MFA",
+                )
+            });
+        }
+    };
     u.totp_secret = Some(secret);
+    u.totp_last_step = Some(step);
     u.pending_totp_secret = None;
     u.totp_mfa_enabled = true;
     if session.is_some() && u.preferred_mfa.is_none() {

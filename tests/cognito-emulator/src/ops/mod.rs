@@ -19,15 +19,19 @@ use crate::protocol::{
     invalid_parameter, not_authorized, resource_not_found, user_not_found, ApiError, ApiResult, Req,
 };
 use crate::state::{AppClient, Message, Pool, State, User, REGION};
-use crate::tokens::SigningKey;
+use crate::tokens::TokenKeys;
 
 /// Shared server state.
 pub struct App {
     state: Mutex<State>,
-    pub(crate) key: SigningKey,
+    pub(crate) keys: TokenKeys,
     pub(crate) endpoint: OnceLock<String>,
     state_file: Option<PathBuf>,
     pub(crate) lenient_device_session: bool,
+    /// `iss` is `https://cognito-idp.us-east-1.amazonaws.com/<pool id>`, as Cognito's.
+    cognito_issuer: bool,
+    /// Host check and token (see `guard.rs`).
+    pub(crate) guard: crate::guard::Guard,
     /// Handlers running at once: one per core. Handlers are CPU-bound (SRP, RSA), so more
     /// threads only share the cores out (every request in flight slows down together, and the
     /// clients on the same machine starve); with this, requests finish in arrival order.
@@ -37,16 +41,21 @@ pub struct App {
 impl App {
     pub(crate) fn new(
         state: State,
-        key: SigningKey,
+        keys: TokenKeys,
         state_file: Option<PathBuf>,
-        lenient_device_session: bool,
+        config: &crate::EmulatorConfig,
     ) -> App {
         App {
             state: Mutex::new(state),
-            key,
+            keys,
             endpoint: OnceLock::new(),
             state_file,
-            lenient_device_session,
+            lenient_device_session: config.lenient_device_session,
+            cognito_issuer: config.cognito_issuer,
+            guard: crate::guard::Guard {
+                allowed_hosts: config.allowed_hosts.clone(),
+                token: config.admin_token.clone().filter(|t| !t.is_empty()),
+            },
             workers: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             )),
@@ -61,7 +70,7 @@ impl App {
     /// Writes the state file, if any.
     pub(crate) fn persist(&self, st: &State) {
         if let Some(path) = &self.state_file {
-            if let Err(e) = crate::state::save(path, st) {
+            if let Err(e) = crate::persist::save(path, st) {
                 eprintln!("cognito-emulator: cannot write state file: {e}");
             }
         }
@@ -69,12 +78,18 @@ impl App {
 
     /// `iss` of a pool's tokens.
     pub(crate) fn issuer(&self, pool_id: &str) -> String {
-        let base = self
-            .endpoint
+        if self.cognito_issuer {
+            return format!("https://cognito-idp.{REGION}.amazonaws.com/{pool_id}");
+        }
+        format!("{}/{pool_id}", self.base_url())
+    }
+
+    /// `http://HOST:PORT` of this emulator.
+    pub(crate) fn base_url(&self) -> String {
+        self.endpoint
             .get()
             .cloned()
-            .unwrap_or_else(|| "http://127.0.0.1".to_owned());
-        format!("{base}/{pool_id}")
+            .unwrap_or_else(|| "http://127.0.0.1".to_owned())
     }
 }
 
@@ -89,8 +104,25 @@ fn is_read_only(op: &str) -> bool {
         && op != "GetUserAttributeVerificationCode"
 }
 
-/// Runs one operation. Synchronous: called on a blocking thread.
-pub fn dispatch(app: &App, op: &str, body: &Value) -> ApiResult<Value> {
+thread_local! {
+    /// The client address of the call this thread is running (see [`caller_ip`]).
+    static CALLER_IP: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// The client address of the call being handled (a device's `last_ip_used`).
+pub(crate) fn caller_ip() -> String {
+    CALLER_IP.with(|ip| ip.borrow().clone())
+}
+
+/// Runs one operation from the client at `peer`. Synchronous: called on a blocking thread.
+pub fn dispatch(app: &App, op: &str, body: &Value, peer: std::net::IpAddr) -> ApiResult<Value> {
+    CALLER_IP.with(|ip| *ip.borrow_mut() = peer.to_string());
+    let out = run(app, op, body);
+    CALLER_IP.with(|ip| ip.borrow_mut().clear());
+    out
+}
+
+fn run(app: &App, op: &str, body: &Value) -> ApiResult<Value> {
     let req = Req::new(body)?;
     let out = match op {
         "CreateUserPool" => pools::create_user_pool(app, req),
@@ -99,6 +131,7 @@ pub fn dispatch(app: &App, op: &str, body: &Value) -> ApiResult<Value> {
         "DeleteUserPool" => pools::delete_user_pool(app, req),
         "CreateUserPoolClient" => pools::create_user_pool_client(app, req),
         "DescribeUserPoolClient" => pools::describe_user_pool_client(app, req),
+        "UpdateUserPoolClient" => pools::update_user_pool_client(app, req),
         "SetUserPoolMfaConfig" => mfa::set_user_pool_mfa_config(app, req),
         "GetUserPoolMfaConfig" => mfa::get_user_pool_mfa_config(app, req),
         "AdminCreateUser" => admin::admin_create_user(app, req),
@@ -143,13 +176,14 @@ pub fn dispatch(app: &App, op: &str, body: &Value) -> ApiResult<Value> {
             "UnknownOperationException",
             format!("Unknown operation {op}"),
         )),
-    }?;
+    };
+    // Failed calls change state too (lockout and code-attempt counts), so they are saved as well.
     if app.state_file.is_some() && !is_read_only(op) {
         let mut st = app.lock();
         st.purge();
         app.persist(&st);
     }
-    Ok(out)
+    out
 }
 
 // ---- shared helpers -------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{client, pool, pool_arn, pool_mut, App};
+use super::{pool, pool_arn, pool_mut, App};
 use crate::protocol::{invalid_parameter, ApiResult, Req};
 use crate::state::{AppClient, DeviceConfiguration, PasswordPolicy, Pool, REGION};
 use crate::util::random_alnum;
@@ -262,6 +262,10 @@ fn client_json(c: &AppClient) -> Value {
         "TokenValidityUnits": {"AccessToken": "hours", "IdToken": "hours", "RefreshToken": "days"},
         "AccessTokenValidity": 1,
         "IdTokenValidity": 1,
+        "AuthSessionValidity": c.session_ttl() / 60,
+        "EnableTokenRevocation": c.token_revocation_enabled(),
+        "PreventUserExistenceErrors":
+            if c.prevents_user_existence_errors() { "ENABLED" } else { "LEGACY" },
     });
     if let Value::Object(f) = fields {
         out.extend(f);
@@ -272,18 +276,57 @@ fn client_json(c: &AppClient) -> Value {
     Value::Object(out)
 }
 
-pub fn create_user_pool_client(app: &App, req: Req) -> ApiResult<Value> {
-    let pool_id = req.str("UserPoolId")?;
-    let name = req.str("ClientName")?;
-    let generate_secret = req.opt_bool("GenerateSecret")?.unwrap_or(false);
-    let mut flows = req.str_list("ExplicitAuthFlows")?;
+/// The app client settings kept as sent (and echoed by DescribeUserPoolClient); the ones the
+/// emulator acts on are checked here: `PreventUserExistenceErrors` (`ENABLED` / `LEGACY`),
+/// `AuthSessionValidity` (3-15 minutes), `EnableTokenRevocation`.
+fn client_settings(req: Req) -> ApiResult<Map<String, Value>> {
+    match req.opt_str("PreventUserExistenceErrors")? {
+        None | Some("ENABLED" | "LEGACY") => {}
+        Some(other) => {
+            return Err(invalid_parameter(format!(
+                "1 validation error detected: Value '{other}' at 'preventUserExistenceErrors' failed to satisfy constraint: Member must satisfy enum value set: [LEGACY, ENABLED]"
+            )))
+        }
+    }
+    if let Some(m) = req.opt_i64("AuthSessionValidity")? {
+        if !(3..=15).contains(&m) {
+            let bound = if m < 3 {
+                "greater than or equal to 3"
+            } else {
+                "less than or equal to 15"
+            };
+            return Err(invalid_parameter(format!(
+                "1 validation error detected: Value '{m}' at 'authSessionValidity' failed to satisfy constraint: Member must have value {bound}"
+            )));
+        }
+    }
+    req.opt_bool("EnableTokenRevocation")?;
+    Ok(extra_fields(
+        req,
+        &[
+            "ReadAttributes",
+            "WriteAttributes",
+            "PreventUserExistenceErrors",
+            "EnableTokenRevocation",
+            "AuthSessionValidity",
+            "SupportedIdentityProviders",
+            "CallbackURLs",
+            "AllowedOAuthFlows",
+            "AllowedOAuthScopes",
+        ],
+    ))
+}
+
+/// `ExplicitAuthFlows` as sent, or Cognito's default (SRP, refresh, custom) when omitted.
+fn explicit_auth_flows(req: Req) -> ApiResult<Vec<String>> {
     if req.raw("ExplicitAuthFlows").is_none() {
-        flows = vec![
+        return Ok(vec![
             "ALLOW_USER_SRP_AUTH".into(),
             "ALLOW_REFRESH_TOKEN_AUTH".into(),
             "ALLOW_CUSTOM_AUTH".into(),
-        ];
+        ]);
     }
+    let flows = req.str_list("ExplicitAuthFlows")?;
     const KNOWN: &[&str] = &[
         "ADMIN_NO_SRP_AUTH",
         "CUSTOM_AUTH_FLOW_ONLY",
@@ -300,6 +343,15 @@ pub fn create_user_pool_client(app: &App, req: Req) -> ApiResult<Value> {
             "Invalid ExplicitAuthFlows value {bad}"
         )));
     }
+    Ok(flows)
+}
+
+pub fn create_user_pool_client(app: &App, req: Req) -> ApiResult<Value> {
+    let pool_id = req.str("UserPoolId")?;
+    let name = req.str("ClientName")?;
+    let generate_secret = req.opt_bool("GenerateSecret")?.unwrap_or(false);
+    let flows = explicit_auth_flows(req)?;
+    let extra = client_settings(req)?;
     let mut st = app.lock();
     pool(&st, pool_id)?;
     let now = st.now();
@@ -311,35 +363,54 @@ pub fn create_user_pool_client(app: &App, req: Req) -> ApiResult<Value> {
         explicit_auth_flows: flows,
         created: now,
         modified: now,
-        extra: extra_fields(
-            req,
-            &[
-                "ReadAttributes",
-                "WriteAttributes",
-                "PreventUserExistenceErrors",
-                "EnableTokenRevocation",
-                "SupportedIdentityProviders",
-                "CallbackURLs",
-                "AllowedOAuthFlows",
-                "AllowedOAuthScopes",
-            ],
-        ),
+        extra,
     };
     let out = json!({ "UserPoolClient": client_json(&c) });
     st.clients.insert(c.id.clone(), c);
     Ok(out)
 }
 
+/// The client `client_id` of `pool_id` (a client of another pool does not exist here).
+fn pool_client<'a>(
+    st: &'a mut crate::state::State,
+    pool_id: &str,
+    client_id: &str,
+) -> ApiResult<&'a mut AppClient> {
+    pool(st, pool_id)?;
+    st.clients
+        .get_mut(client_id)
+        .filter(|c| c.pool_id == pool_id)
+        .ok_or_else(|| {
+            crate::protocol::resource_not_found(format!(
+                "User pool client {client_id} does not exist."
+            ))
+        })
+}
+
 pub fn describe_user_pool_client(app: &App, req: Req) -> ApiResult<Value> {
     let pool_id = req.str("UserPoolId")?;
     let client_id = req.str("ClientId")?;
-    let st = app.lock();
-    pool(&st, pool_id)?;
-    let c = client(&st, client_id)?;
-    if c.pool_id != pool_id {
-        return Err(crate::protocol::resource_not_found(format!(
-            "User pool client {client_id} does not exist."
-        )));
+    let mut st = app.lock();
+    let c = pool_client(&mut st, pool_id, client_id)?;
+    Ok(json!({ "UserPoolClient": client_json(c) }))
+}
+
+/// As in Cognito, every setting not sent goes back to its default (the name and the secret
+/// stay).
+pub fn update_user_pool_client(app: &App, req: Req) -> ApiResult<Value> {
+    let pool_id = req.str("UserPoolId")?;
+    let client_id = req.str("ClientId")?;
+    let flows = explicit_auth_flows(req)?;
+    let extra = client_settings(req)?;
+    let name = req.opt_str("ClientName")?.filter(|n| !n.is_empty());
+    let mut st = app.lock();
+    let now = st.now();
+    let c = pool_client(&mut st, pool_id, client_id)?;
+    if let Some(n) = name {
+        c.name = n.to_owned();
     }
+    c.explicit_auth_flows = flows;
+    c.extra = extra;
+    c.modified = now;
     Ok(json!({ "UserPoolClient": client_json(c) }))
 }

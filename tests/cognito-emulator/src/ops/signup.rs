@@ -32,12 +32,26 @@ pub(crate) fn issue_code(
         attribute: Some(attribute.to_owned()),
         code: code.clone(),
         expires_at: now + ttl,
+        failed_attempts: 0,
     });
     send(st, pool_id, username, channel, destination, &code, purpose);
     Ok(code_delivery(channel, attribute, destination))
 }
 
-/// Checks and consumes a code of `purpose` (and `attribute` when given).
+/// Wrong guesses a confirmation / reset / verification code survives; after them it is refused
+/// (even when right) until a new code is sent.
+pub(crate) const MAX_CODE_FAILURES: u32 = 5;
+
+fn code_mismatch() -> ApiError {
+    ApiError::new(
+        "CodeMismatchException",
+        "Invalid verification code provided, please try again.",
+    )
+}
+
+/// Checks and consumes a code of `purpose` (and `attribute` when given). Expiry and the attempt
+/// limit are checked before the code is compared (in constant time), so a dead code reveals
+/// nothing.
 pub(crate) fn take_code(
     u: &mut User,
     purpose: &str,
@@ -51,32 +65,49 @@ pub(crate) fn take_code(
         .rposition(|c| {
             c.purpose == purpose && (attribute.is_none() || c.attribute.as_deref() == attribute)
         })
-        .ok_or_else(|| {
-            ApiError::new(
-                "CodeMismatchException",
-                "Invalid verification code provided, please try again.",
-            )
-        })?;
-    let pending = &u.codes[idx];
-    if !crate::util::ct_eq(&pending.code, code.trim()) {
+        .ok_or_else(code_mismatch)?;
+    let pending = &mut u.codes[idx];
+    if pending.failed_attempts >= MAX_CODE_FAILURES {
         return Err(ApiError::new(
-            "CodeMismatchException",
-            "Invalid verification code provided, please try again.",
+            "LimitExceededException",
+            "Attempt limit exceeded, please try after some time.",
         ));
     }
     if pending.expires_at <= now {
         return Err(crate::protocol::expired_code());
     }
+    if !crate::util::ct_eq(&pending.code, code.trim()) {
+        pending.failed_attempts += 1;
+        return Err(code_mismatch());
+    }
     Ok(u.codes.remove(idx))
 }
 
-/// Resolves the client's pool and checks the SecretHash over the name typed.
+/// What ForgotPassword / ResendConfirmationCode answer for an unknown name when the client has
+/// `PreventUserExistenceErrors = ENABLED`: a delivery to a simulated destination (nothing sent).
+fn simulated_delivery(st: &mut State, pool_id: &str, username: &str) -> Value {
+    let channel = if username.starts_with('+') {
+        "SMS"
+    } else {
+        "EMAIL"
+    };
+    let masked = super::auth::phantom_destination(st, pool_id, username, channel);
+    let attribute = if channel == "SMS" {
+        "phone_number"
+    } else {
+        "email"
+    };
+    json!({ "Destination": masked, "DeliveryMedium": channel, "AttributeName": attribute })
+}
+
+/// Resolves the client's pool and checks the SecretHash over the name typed. Returns the pool id
+/// and whether the client hides unknown users (`PreventUserExistenceErrors = ENABLED`).
 fn client_pool(
     st: &State,
     client_id: &str,
     username: &str,
     secret_hash: Option<&str>,
-) -> ApiResult<String> {
+) -> ApiResult<(String, bool)> {
     let c = client(st, client_id)?;
     let p = pool(st, &c.pool_id)?;
     let mut names = vec![username.to_owned()];
@@ -85,7 +116,12 @@ fn client_pool(
     }
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     check_secret_hash(c, secret_hash, &refs)?;
-    Ok(c.pool_id.clone())
+    Ok((c.pool_id.clone(), c.prevents_user_existence_errors()))
+}
+
+/// Whether `username` is unknown in the pool and the client hides that.
+fn hidden_unknown(st: &State, pool_id: &str, username: &str, hides: bool) -> bool {
+    hides && pool(st, pool_id).is_ok_and(|p| user_ref(p, username).is_err())
 }
 
 pub fn sign_up(app: &App, req: Req) -> ApiResult<Value> {
@@ -96,7 +132,7 @@ pub fn sign_up(app: &App, req: Req) -> ApiResult<Value> {
     let secret_hash = req.opt_str("SecretHash")?;
     let (pool_id, mut user) = {
         let st = app.lock();
-        let pool_id = client_pool(&st, client_id, username, secret_hash)?;
+        let (pool_id, _) = client_pool(&st, client_id, username, secret_hash)?;
         let p = pool(&st, &pool_id)?;
         check_password_policy(p, password)?;
         (
@@ -144,7 +180,10 @@ pub fn confirm_sign_up(app: &App, req: Req) -> ApiResult<Value> {
     let secret_hash = req.opt_str("SecretHash")?;
     let mut st = app.lock();
     let now = st.now();
-    let pool_id = client_pool(&st, client_id, username, secret_hash)?;
+    let (pool_id, hides) = client_pool(&st, client_id, username, secret_hash)?;
+    if hidden_unknown(&st, &pool_id, username, hides) {
+        return Err(code_mismatch());
+    }
     let u = user_mut(pool_mut(&mut st, &pool_id)?, username)?;
     if u.status != "UNCONFIRMED" {
         return Err(not_authorized(format!(
@@ -167,7 +206,11 @@ pub fn resend_confirmation_code(app: &App, req: Req) -> ApiResult<Value> {
     let username = req.str("Username")?;
     let secret_hash = req.opt_str("SecretHash")?;
     let mut st = app.lock();
-    let pool_id = client_pool(&st, client_id, username, secret_hash)?;
+    let (pool_id, hides) = client_pool(&st, client_id, username, secret_hash)?;
+    if hidden_unknown(&st, &pool_id, username, hides) {
+        let details = simulated_delivery(&mut st, &pool_id, username);
+        return Ok(json!({ "CodeDeliveryDetails": details }));
+    }
     let p = pool(&st, &pool_id)?;
     let u = user_ref(p, username)?;
     if u.status != "UNCONFIRMED" {
@@ -195,7 +238,11 @@ pub fn forgot_password(app: &App, req: Req) -> ApiResult<Value> {
     let username = req.str("Username")?;
     let secret_hash = req.opt_str("SecretHash")?;
     let mut st = app.lock();
-    let pool_id = client_pool(&st, client_id, username, secret_hash)?;
+    let (pool_id, hides) = client_pool(&st, client_id, username, secret_hash)?;
+    if hidden_unknown(&st, &pool_id, username, hides) {
+        let details = simulated_delivery(&mut st, &pool_id, username);
+        return Ok(json!({ "CodeDeliveryDetails": details }));
+    }
     let p = pool(&st, &pool_id)?;
     let u = user_ref(p, username)?;
     let (channel, attr, dest) = delivery_target(p, u).ok_or_else(|| {
@@ -226,8 +273,11 @@ pub fn confirm_forgot_password(app: &App, req: Req) -> ApiResult<Value> {
     let (pool_id, canonical) = {
         let mut st = app.lock();
         let now = st.now();
-        let pool_id = client_pool(&st, client_id, username, secret_hash)?;
+        let (pool_id, hides) = client_pool(&st, client_id, username, secret_hash)?;
         check_password_policy(pool(&st, &pool_id)?, password)?;
+        if hidden_unknown(&st, &pool_id, username, hides) {
+            return Err(code_mismatch());
+        }
         let u = user_mut(pool_mut(&mut st, &pool_id)?, username)?;
         take_code(u, "FORGOT_PASSWORD", None, code, now)?;
         (pool_id, u.username.clone())

@@ -3,7 +3,9 @@
 use serde_json::{json, Map, Value};
 
 use super::{check_secret_hash, client, pool, pool_mut, user_names, user_ref, App};
-use crate::protocol::{invalid_parameter, not_authorized, user_not_found, ApiResult, Req};
+use crate::protocol::{
+    invalid_parameter, not_authorized, user_not_found, ApiError, ApiResult, Req,
+};
 use crate::state::{AuthContext, Device, RefreshRecord, State, REFRESH_TTL, REGION, TOKEN_TTL};
 use crate::util::{opaque, random_alnum, uuid_v4};
 
@@ -81,8 +83,8 @@ fn sign_tokens(app: &App, st: &State, g: Grant) -> ApiResult<(String, String)> {
     access.insert("jti".into(), json!(uuid_v4()));
     access.insert("username".into(), json!(u.username));
     Ok((
-        app.key.sign(&Value::Object(id)),
-        app.key.sign(&Value::Object(access)),
+        app.keys.id.sign(&Value::Object(id)),
+        app.keys.access.sign(&Value::Object(access)),
     ))
 }
 
@@ -114,6 +116,16 @@ pub(crate) fn sign_in_result(app: &App, st: &mut State, mut ctx: AuthContext) ->
                 ..Device::default()
             },
         );
+    }
+    if let Some(key) = &ctx.device_key {
+        let ip = super::caller_ip();
+        if let Some(d) = pool_mut(st, &ctx.pool_id)?
+            .users
+            .get_mut(&ctx.username)
+            .and_then(|u| u.devices.get_mut(key))
+        {
+            d.last_ip = ip;
+        }
     }
     let origin_jti = uuid_v4();
     let (id_token, access_token) = sign_tokens(
@@ -206,25 +218,18 @@ pub(crate) fn refresh(
             }
         }
     }
-    // A refresh token bound to a confirmed device needs that DEVICE_KEY; a forgotten device
-    // invalidates it.
+    // A refresh token bound to a device needs that DEVICE_KEY and a confirmed device: Cognito
+    // refuses the refresh token of a device that was never confirmed (NewDeviceMetadata
+    // returned, ConfirmDevice not called), with or without DEVICE_KEY. ForgetDevice deletes the
+    // refresh tokens bound to the device, so a missing device is an unconfirmed one since
+    // dropped.
     let mut bound_device = None;
     if let Some(k) = &r.device_key {
         match u.devices.get(k) {
-            Some(d) if d.confirmed => {
-                if device_key != Some(k.as_str()) {
-                    return Err(not_authorized("Invalid Refresh Token"));
-                }
+            Some(d) if d.confirmed && device_key == Some(k.as_str()) => {
                 bound_device = Some(k.clone());
             }
-            Some(_) => bound_device = device_key.filter(|d| *d == k).map(str::to_owned),
-            // ForgetDevice deletes the refresh tokens bound to the device, so this is a device
-            // issued but never confirmed and since dropped.
-            None => {
-                if device_key.is_some_and(|d| d != k) {
-                    return Err(not_authorized("Invalid Refresh Token"));
-                }
-            }
+            _ => return Err(not_authorized("Invalid Refresh Token")),
         }
     }
     let (id_token, access_token) = sign_tokens(
@@ -250,7 +255,7 @@ pub(crate) fn refresh(
 /// Checks an access token; returns (pool id, canonical username, claims).
 pub(crate) fn authorize(app: &App, st: &State, token: &str) -> ApiResult<(String, String, Value)> {
     let invalid = || not_authorized("Invalid Access Token");
-    let claims = app.key.verify(token).ok_or_else(invalid)?;
+    let claims = app.keys.access.verify(token).ok_or_else(invalid)?;
     if claims.get("token_use").and_then(Value::as_str) != Some("access") {
         return Err(invalid());
     }
@@ -339,6 +344,19 @@ pub fn revoke_token(app: &App, req: Req) -> ApiResult<Value> {
                 "Unable to verify secret hash for client {client_id}"
             )));
         }
+    }
+    if !c.token_revocation_enabled() {
+        return Err(ApiError::new(
+            "UnsupportedOperationException",
+            "Token revocation is not enabled for this app client (EnableTokenRevocation is false).",
+        ));
+    }
+    // Only refresh tokens are revoked; an ID or access token (a JWT) is refused.
+    if token.split('.').count() == 3 && crate::tokens::decode_claims_unverified(token).is_some() {
+        return Err(ApiError::new(
+            "UnsupportedTokenTypeException",
+            "Unsupported token type: RevokeToken takes a refresh token.",
+        ));
     }
     let origin = match st.refresh_tokens.get(token) {
         Some(r) if r.client_id == client_id => r.origin_jti.clone(),

@@ -127,12 +127,7 @@ pub fn verifier_answer(
 ) -> Value {
     let p = &challenge["ChallengeParameters"];
     let user_id = p["USER_ID_FOR_SRP"].as_str().unwrap();
-    let ts = format_timestamp(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_secs(),
-    );
+    let ts = format_timestamp(emulator_now(&pool.ep));
     let sig = a
         .password_claim(
             &SrpIdentity::user(&pool.pool_id, user_id),
@@ -262,12 +257,7 @@ pub async fn device_srp(
     }
     assert_eq!(ch["ChallengeName"], "DEVICE_PASSWORD_VERIFIER", "{ch}");
     let p = &ch["ChallengeParameters"];
-    let ts = format_timestamp(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_secs(),
-    );
+    let ts = format_timestamp(emulator_now(&pool.ep));
     let sig = a
         .password_claim(
             &SrpIdentity::device(&device.group, &device.key),
@@ -320,13 +310,51 @@ pub async fn last_code(ep: &str, pool_id: &str, username: &str) -> String {
         .to_owned()
 }
 
+/// How far each emulator's clock was moved (by endpoint), so that the `TIMESTAMP`s the helpers
+/// sign follow the emulator's clock as a client's would follow the real time.
+static OFFSETS: std::sync::Mutex<Vec<(String, i64)>> = std::sync::Mutex::new(Vec::new());
+
+/// The emulator's clock as the tests have moved it (no HTTP call).
+pub fn emulator_now(ep: &str) -> u64 {
+    let offset = OFFSETS
+        .lock()
+        .unwrap()
+        .iter()
+        .find(|(e, _)| e == ep)
+        .map_or(0, |(_, o)| *o);
+    let wall = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    (wall + offset) as u64
+}
+
 /// Moves the emulator clock; returns the new time.
 pub async fn advance(ep: &str, seconds: i64) -> u64 {
-    let body = json!({ "advanceSeconds": seconds }).to_string();
-    let r = client::request(ep, "POST", "/_emulator/clock", &[], body.as_bytes())
-        .await
-        .unwrap();
+    clock(ep, json!({ "advanceSeconds": seconds })).await
+}
+
+/// Stops the emulator clock (it then moves only with [`advance`]), for second-exact tests.
+pub async fn freeze(ep: &str) -> u64 {
+    clock(ep, json!({ "freeze": true })).await
+}
+
+async fn clock(ep: &str, body: Value) -> u64 {
+    let body = body.to_string();
+    let r = client::request(
+        ep,
+        "POST",
+        "/_emulator/clock",
+        &[("content-type", "application/json")],
+        body.as_bytes(),
+    )
+    .await
+    .unwrap();
     assert_eq!(r.status, 200);
+    let offset = r.json()["offsetSeconds"].as_i64().unwrap();
+    let mut offsets = OFFSETS.lock().unwrap();
+    offsets.retain(|(e, _)| e != ep);
+    offsets.push((ep.to_owned(), offset));
     r.json()["now"].as_u64().unwrap()
 }
 

@@ -18,7 +18,7 @@ pub(super) fn custom_auth(
         }
         flow_allowed(&st, client_id, "CUSTOM_AUTH")?;
         let (p, u) = initiating_user(&st, client_id, params)?;
-        sign_in_context(client_id, p, u)
+        sign_in_context(client_id, p, u, params)
     };
     match params.get("CHALLENGE_NAME").map(String::as_str) {
         Some("SRP_A") => {
@@ -26,6 +26,8 @@ pub(super) fn custom_auth(
             ctx.custom_after_password = true;
             password_verifier_challenge(app, ctx, param(params, "SRP_A")?)
         }
+        // An unknown name (PreventUserExistenceErrors = ENABLED) fails as a wrong password would.
+        None | Some("") | Some("CUSTOM_CHALLENGE") if ctx.phantom => Err(incorrect_password()),
         None | Some("") | Some("CUSTOM_CHALLENGE") => {
             let mut st = app.lock();
             custom_challenge(&mut st, ctx)

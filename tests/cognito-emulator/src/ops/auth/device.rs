@@ -78,7 +78,7 @@ pub(super) fn device_password_verifier(
     let signature = param(resp, "PASSWORD_CLAIM_SIGNATURE")?;
     let block_b64 = param(resp, "PASSWORD_CLAIM_SECRET_BLOCK")?;
     let timestamp = param(resp, "TIMESTAMP")?;
-    parse_timestamp(timestamp).map_err(srp_error)?;
+    check_timestamp(app, timestamp)?;
     let block = STANDARD
         .decode(block_b64)
         .map_err(|_| not_authorized("Invalid secret block for the session."))?;

@@ -99,11 +99,6 @@ pub(super) fn code_challenge(
     first_factor: bool,
 ) -> ApiResult<Value> {
     let now = st.now();
-    let u = pool(st, &ctx.pool_id)?
-        .users
-        .get(&ctx.username)
-        .ok_or_else(user_not_found)?
-        .clone();
     let (params, code) = match method {
         "SMS_MFA" | "EMAIL_OTP" | "SMS_OTP" => {
             let (attr, channel) = if method != "EMAIL_OTP" {
@@ -111,22 +106,34 @@ pub(super) fn code_challenge(
             } else {
                 ("email", "EMAIL")
             };
-            let dest = u.attributes.get(attr).cloned().unwrap_or_default();
-            let masked = if channel == "SMS" {
-                mask_phone(&dest)
-            } else {
-                mask_email(&dest)
-            };
             let code = random_code();
-            crate::ops::send(
-                st,
-                &ctx.pool_id,
-                &ctx.username,
-                channel,
-                &dest,
-                &code,
-                if first_factor { "SIGN_IN" } else { "MFA" },
-            );
+            let masked = if ctx.phantom {
+                // An unknown name (PreventUserExistenceErrors): nothing is sent.
+                phantom_destination(st, &ctx.pool_id, &ctx.username, channel)
+            } else {
+                let dest = pool(st, &ctx.pool_id)?
+                    .users
+                    .get(&ctx.username)
+                    .ok_or_else(user_not_found)?
+                    .attributes
+                    .get(attr)
+                    .cloned()
+                    .unwrap_or_default();
+                crate::ops::send(
+                    st,
+                    &ctx.pool_id,
+                    &ctx.username,
+                    channel,
+                    &dest,
+                    &code,
+                    if first_factor { "SIGN_IN" } else { "MFA" },
+                );
+                if channel == "SMS" {
+                    mask_phone(&dest)
+                } else {
+                    mask_email(&dest)
+                }
+            };
             (
                 json!({
                     "CODE_DELIVERY_DELIVERY_MEDIUM": channel,
@@ -179,12 +186,19 @@ pub(super) fn mfa_answer(
         .ok_or_else(|| invalid_parameter(format!("Missing required parameter {key}")))?;
     let mut st = app.lock();
     let now = st.now();
-    let ok = match code {
+    // Five wrong codes (across sessions) start Cognito's lockout, as wrong passwords do.
+    lockouts_mut(&mut st, &s.ctx)?.code.check(now)?;
+    let verdict = match code {
         Some(expected) => {
+            // Expiry first: an expired code reveals nothing about the code.
             if now >= *code_expires {
                 return Err(expired_code());
             }
-            crate::util::ct_eq(expected, given.trim())
+            if crate::util::ct_eq(expected, given.trim()) && !s.ctx.phantom {
+                TotpCheck::Valid(0)
+            } else {
+                TotpCheck::Mismatch
+            }
         }
         None => {
             let u = pool(&st, &s.ctx.pool_id)?
@@ -197,12 +211,41 @@ pub(super) fn mfa_answer(
                     "Software Token MFA has not been enabled by the user.",
                 )
             })?;
-            crate::totp::verify(secret, now, given)
+            crate::totp::check(secret, now, given, u.totp_last_step)
         }
     };
-    if !ok {
-        restore_session(&mut st, id);
-        return Err(code_mismatch());
+    match verdict {
+        TotpCheck::Mismatch => {
+            lockouts_mut(&mut st, &s.ctx)?.code.failed(now);
+            restore_session(&mut st, id);
+            return Err(code_mismatch());
+        }
+        // A right code used before: the session stays for the next code.
+        TotpCheck::Reused => {
+            restore_session(&mut st, id);
+            return Err(totp_reused());
+        }
+        TotpCheck::Valid(step) => {
+            lockouts_mut(&mut st, &s.ctx)?.code.succeeded();
+            let u = crate::ops::pool_mut(&mut st, &s.ctx.pool_id)?
+                .users
+                .get_mut(&s.ctx.username)
+                .ok_or_else(user_not_found)?;
+            match name {
+                "SOFTWARE_TOKEN_MFA" => u.totp_last_step = Some(step),
+                // A code that reached the phone or the mailbox proves it (Cognito marks it
+                // verified after a successful SMS / e-mail sign-in).
+                "SMS_MFA" | "SMS_OTP" => {
+                    u.attributes
+                        .insert("phone_number_verified".into(), "true".into());
+                }
+                _ => {
+                    if setup_email.is_none() {
+                        u.attributes.insert("email_verified".into(), "true".into());
+                    }
+                }
+            }
+        }
     }
     if *first_factor {
         // A passwordless first factor: status checks, device, new password; no MFA after it.

@@ -20,8 +20,8 @@ use cognito_auth_core::srp::{
 use serde_json::{json, Map, Value};
 
 use super::{
-    check_password_policy, check_secret_hash, client, find_username, make_verifier,
-    password_matches, pool, user_names, user_ref, App,
+    check_password_policy, check_secret_hash, client, find_username, make_verifier, pool,
+    user_names, user_ref, App,
 };
 use crate::protocol::{
     code_mismatch, expired_code, incorrect_password, invalid_parameter, not_authorized,
@@ -30,22 +30,29 @@ use crate::protocol::{
 use crate::state::{
     AuthContext, Pool, Session, SessionStep, State, User, MFA_CODE_TTL, SESSION_TTL,
 };
+use crate::totp::TotpCheck;
 use crate::util::{mask_email, mask_phone, opaque, random_bytes, random_code};
 
+mod attempts;
 mod custom;
 mod device;
 mod mfa;
 mod password;
+mod phantom;
 mod session;
 mod user_auth;
 
+use attempts::*;
 use custom::*;
 use device::*;
 use mfa::*;
 use password::*;
+use phantom::*;
 use user_auth::*;
 
+pub(crate) use attempts::totp_reused;
 pub(crate) use mfa::mfa_methods;
+pub(crate) use phantom::phantom_destination;
 use session::{device_gone, take_session_by_block, DEVICE_GONE};
 pub(crate) use session::{new_session, restore_session, take_session};
 
@@ -54,6 +61,27 @@ pub(super) fn param<'a>(m: &'a BTreeMap<String, String>, k: &str) -> ApiResult<&
         .map(String::as_str)
         .filter(|s| !s.is_empty())
         .ok_or_else(|| invalid_parameter(format!("Missing required parameter {k}")))
+}
+
+/// How far the `TIMESTAMP` of a PASSWORD_VERIFIER / DEVICE_PASSWORD_VERIFIER answer may be from
+/// the emulator's clock (either way). Cognito does not document its window; five minutes is the
+/// skew AWS allows for request signatures.
+pub(crate) const TIMESTAMP_SKEW_SECS: u64 = 300;
+
+/// Checks the format of a claim's `TIMESTAMP` and that it is within [`TIMESTAMP_SKEW_SECS`] of
+/// the emulator's clock: a claim is answered promptly, not replayed later.
+pub(super) fn check_timestamp(app: &App, timestamp: &str) -> ApiResult<()> {
+    let t = parse_timestamp(timestamp).map_err(|_| {
+        invalid_parameter("TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.")
+    })?;
+    let now = app.lock().now();
+    if t.abs_diff(now) > TIMESTAMP_SKEW_SECS {
+        return Err(not_authorized(format!(
+            "TIMESTAMP is more than {} minutes away from the server time.",
+            TIMESTAMP_SKEW_SECS / 60
+        )));
+    }
+    Ok(())
 }
 
 pub(super) fn srp_error(e: cognito_auth_core::srp::SrpError) -> ApiError {
@@ -129,28 +157,45 @@ pub fn initiate_auth(app: &App, req: Req) -> ApiResult<Value> {
 }
 
 /// The client's pool and the user an InitiateAuth names (`USERNAME`), checking `SECRET_HASH`.
+/// An unknown name is `UserNotFoundException`, unless the client has
+/// `PreventUserExistenceErrors = ENABLED`: then the user is `None` and the sign-in plays along
+/// with a phantom that no secret opens (see `phantom.rs`).
 pub(super) fn initiating_user<'a>(
     st: &'a State,
     client_id: &str,
     params: &BTreeMap<String, String>,
-) -> ApiResult<(&'a Pool, &'a User)> {
+) -> ApiResult<(&'a Pool, Option<&'a User>)> {
     let name = param(params, "USERNAME")?;
     let c = client(st, client_id)?;
     let p = pool(st, &c.pool_id)?;
-    let u = user_ref(p, name)?;
-    let mut names: Vec<String> = user_names(u);
+    let u = match user_ref(p, name) {
+        Ok(u) => Some(u),
+        Err(_) if c.prevents_user_existence_errors() => None,
+        Err(e) => return Err(e),
+    };
+    let mut names: Vec<String> = u.map(user_names).unwrap_or_default();
     names.push(name.to_owned());
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     check_secret_hash(c, params.get("SECRET_HASH").map(String::as_str), &refs)?;
     Ok((p, u))
 }
 
-/// A fresh sign-in context for `u` through `client_id`.
-pub(super) fn sign_in_context(client_id: &str, p: &Pool, u: &User) -> AuthContext {
+/// A fresh sign-in context for `u` (or the phantom named in `params`) through `client_id`.
+pub(super) fn sign_in_context(
+    client_id: &str,
+    p: &Pool,
+    u: Option<&User>,
+    params: &BTreeMap<String, String>,
+) -> AuthContext {
+    let (username, phantom) = match u {
+        Some(u) => (u.username.clone(), false),
+        None => (params.get("USERNAME").cloned().unwrap_or_default(), true),
+    };
     AuthContext {
         pool_id: p.id.clone(),
         client_id: client_id.to_owned(),
-        username: u.username.clone(),
+        username,
+        phantom,
         ..AuthContext::default()
     }
 }

@@ -14,7 +14,7 @@ pub(super) fn user_srp_auth(
         let srp_a = param(params, "SRP_A")?;
         check_client_public(srp_a).map_err(srp_error)?;
         let (p, u) = initiating_user(&st, client_id, params)?;
-        sign_in_context(client_id, p, u)
+        sign_in_context(client_id, p, u, params)
     };
     password_verifier_challenge(app, ctx, param(params, "SRP_A")?)
 }
@@ -26,14 +26,7 @@ pub(super) fn password_verifier_challenge(
     srp_a: &str,
 ) -> ApiResult<Value> {
     check_client_public(srp_a).map_err(srp_error)?;
-    let (salt_hex, verifier_hex) = {
-        let st = app.lock();
-        let u = pool(&st, &ctx.pool_id)?
-            .users
-            .get(&ctx.username)
-            .ok_or_else(user_not_found)?;
-        (u.salt_hex.clone(), u.verifier_hex.clone())
-    };
+    let (salt_hex, verifier_hex, user_id) = srp_material(app, &ctx)?;
     let verifier = Verifier::from_hex(&salt_hex, &verifier_hex)
         .map_err(|_| not_authorized("Incorrect username or password."))?;
     let server = ServerChallenge::new(&verifier);
@@ -42,8 +35,8 @@ pub(super) fn password_verifier_challenge(
         "SALT": verifier.salt_hex(),
         "SRP_B": server.public_hex(),
         "SECRET_BLOCK": STANDARD.encode(&secret_block),
-        "USERNAME": ctx.username,
-        "USER_ID_FOR_SRP": ctx.username,
+        "USERNAME": user_id,
+        "USER_ID_FOR_SRP": user_id,
     });
     let step = SessionStep::PasswordVerifier {
         b_hex: server.to_secret_hex(),
@@ -65,7 +58,7 @@ pub(super) fn user_password_auth(
         flow_allowed(&st, client_id, "USER_PASSWORD_AUTH")?;
         param(params, "PASSWORD")?;
         let (p, u) = initiating_user(&st, client_id, params)?;
-        sign_in_context(client_id, p, u)
+        sign_in_context(client_id, p, u, params)
     };
     password_first_factor(
         app,
@@ -82,17 +75,12 @@ pub(super) fn password_first_factor(
     password: &str,
     device_key: Option<&str>,
 ) -> ApiResult<Value> {
-    let user = {
-        let st = app.lock();
-        pool(&st, &ctx.pool_id)?
-            .users
-            .get(&ctx.username)
-            .ok_or_else(user_not_found)?
-            .clone()
-    };
-    if !password_matches(&ctx.pool_id, &user, password) {
-        return Err(incorrect_password());
-    }
+    let (salt_hex, verifier_hex, _) = srp_material(app, &ctx)?;
+    let identity = SrpIdentity::user(&ctx.pool_id, &ctx.username);
+    guarded_password_check(app, &ctx, || {
+        Verifier::from_hex(&salt_hex, &verifier_hex)
+            .is_ok_and(|v| v.matches_password(&identity, password))
+    })?;
     let mut st = app.lock();
     after_password(app, &mut st, ctx, device_key)
 }
@@ -113,32 +101,27 @@ pub(super) fn password_verifier(
     let signature = param(resp, "PASSWORD_CLAIM_SIGNATURE")?;
     let block_b64 = param(resp, "PASSWORD_CLAIM_SECRET_BLOCK")?;
     let timestamp = param(resp, "TIMESTAMP")?;
-    parse_timestamp(timestamp).map_err(srp_error)?;
+    check_timestamp(app, timestamp)?;
     if STANDARD.decode(block_b64).ok().as_deref() != Some(secret_block.as_slice()) {
         return Err(not_authorized("Invalid secret block for the session."));
     }
-    let user = {
-        let st = app.lock();
-        pool(&st, &s.ctx.pool_id)?
-            .users
-            .get(&s.ctx.username)
-            .ok_or_else(user_not_found)?
-            .clone()
-    };
+    let (salt_hex, verifier_hex, user_id) = srp_material(app, &s.ctx)?;
     let verifier =
-        Verifier::from_hex(&user.salt_hex, &user.verifier_hex).map_err(|_| incorrect_password())?;
+        Verifier::from_hex(&salt_hex, &verifier_hex).map_err(|_| incorrect_password())?;
     let server = ServerChallenge::from_secret_hex(&verifier, b_hex).map_err(srp_error)?;
-    let identity = SrpIdentity::user(&s.ctx.pool_id, &user.username);
-    server
-        .verify(
-            &verifier,
-            &identity,
-            srp_a,
-            secret_block,
-            timestamp,
-            signature,
-        )
-        .map_err(|_| incorrect_password())?;
+    let identity = SrpIdentity::user(&s.ctx.pool_id, &user_id);
+    guarded_password_check(app, &s.ctx, || {
+        server
+            .verify(
+                &verifier,
+                &identity,
+                srp_a,
+                secret_block,
+                timestamp,
+                signature,
+            )
+            .is_ok()
+    })?;
     let mut st = app.lock();
     after_password(
         app,

@@ -6,7 +6,12 @@ pub(super) const MAX_CODE_ATTEMPTS: u32 = 3;
 
 pub(crate) fn new_session(st: &mut State, ctx: AuthContext, step: SessionStep) -> String {
     let id = opaque(96);
-    let expires_at = st.now() + SESSION_TTL;
+    // The app client's AuthSessionValidity (3 minutes unless set).
+    let ttl = st
+        .clients
+        .get(&ctx.client_id)
+        .map_or(SESSION_TTL, |c| c.session_ttl());
+    let expires_at = st.now() + ttl;
     if st.sessions.len() > 100_000 {
         st.purge();
     }

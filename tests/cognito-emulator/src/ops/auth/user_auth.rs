@@ -39,8 +39,12 @@ pub(super) fn user_auth(
         let st = app.lock();
         flow_allowed(&st, client_id, "USER_AUTH")?;
         let (p, u) = initiating_user(&st, client_id, params)?;
-        let ctx = sign_in_context(client_id, p, u);
-        (ctx, available_first_factors(p, u))
+        let ctx = sign_in_context(client_id, p, u, params);
+        let available = match u {
+            Some(u) => available_first_factors(p, u),
+            None => phantom_first_factors(p),
+        };
+        (ctx, available)
     };
     let preferred = params
         .get("PREFERRED_CHALLENGE")
