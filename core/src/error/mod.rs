@@ -227,6 +227,13 @@ fn advice(exception: CognitoException, service_message: &str) -> &'static str {
         CognitoException::ExpiredCode if said("already been used") => {
             "This code was already used; wait for the authenticator app's next code."
         }
+        CognitoException::NotAuthorized if said("timestamp") => {
+            "This device's clock is more than a few minutes off; set the date and time \
+             automatically, then sign in again."
+        }
+        CognitoException::LimitExceeded if said("attempt limit exceeded") => {
+            "Too many wrong codes: request a new code, or wait a while before trying again."
+        }
         other => other.advice(),
     }
 }
@@ -285,6 +292,11 @@ mod tests {
             "Your software token has already been used once.",
         );
         assert!(reused.to_string().contains("next code"), "{reused}");
+        let skewed = AuthError::service(
+            "NotAuthorizedException",
+            "TIMESTAMP is more than 5 minutes away from the server time.",
+        );
+        assert!(skewed.to_string().contains("clock"), "{skewed}");
     }
 
     #[test]

@@ -42,6 +42,10 @@ async fn five_wrong_passwords_lock_the_user_out() {
     let locked = client
         .sign_in("lou", Some(PASSWORD), SignInOptions::default())
         .await;
+    // The app is told the account is locked for a while, and that retrying now won't help.
+    let error = locked.as_ref().unwrap_err();
+    assert!(!error.is_retryable(), "{error}");
+    assert!(error.to_string().contains("locked"), "{error}");
     assert_eq!(
         service_error(locked),
         (
@@ -90,6 +94,8 @@ async fn a_totp_code_used_for_set_up_cannot_sign_in() {
     let reused = client
         .confirm_sign_in(&code, ConfirmSignInOptions::default())
         .await;
+    let error = reused.as_ref().unwrap_err();
+    assert!(error.to_string().contains("next code"), "{error}");
     assert_eq!(
         service_error(reused),
         (
@@ -97,6 +103,18 @@ async fn a_totp_code_used_for_set_up_cannot_sign_in() {
             "Your software token has already been used once.".to_owned()
         )
     );
+    // The sign-in waits at the same step; the authenticator's next code completes it.
+    assert_eq!(
+        client.pending_sign_in_step().await.expect("pending"),
+        Some(SignInNextStep::ConfirmSignInWithTotpCode)
+    );
+    emu.advance(30).await;
+    let next = emu.totp(&details.shared_secret).await;
+    let done = client
+        .confirm_sign_in(&next, ConfirmSignInOptions::default())
+        .await
+        .expect("the next code signs in");
+    assert!(done.is_signed_in);
 }
 
 #[tokio::test]
