@@ -41,10 +41,12 @@ class EventsAndLoggingTest {
                 ),
                 events.toList(),
             )
-            val core = logs.filter { it.target.startsWith("cognito_auth_core") }
+            // A snapshot: the logger is process-wide, and Rust threads may still be logging.
+            val logged = synchronized(logs) { logs.toList() }
+            val core = logged.filter { it.target.startsWith("cognito_auth_core") }
             assertTrue(core.any { it.level == LogLevel.DEBUG && it.message.contains("operation=InitiateAuth") }, "$core")
             assertTrue(core.any { it.level == LogLevel.INFO && it.message.contains("signed in") }, "$core")
-            for (record in logs) {
+            for (record in logged) {
                 assertTrue(!record.message.contains(PASSWORD) && !record.message.contains(code), "secret logged: $record")
                 assertTrue(!record.message.contains("eyJ"), "token logged: $record")
             }
