@@ -31,6 +31,7 @@ pub fn router(app: Arc<App>) -> Router {
         )
         .route("/_emulator/faults", any(hooks::faults))
         .route("/_emulator/custom-auth", any(hooks::custom_auth))
+        .route("/_emulator/calls", any(hooks::calls))
         .fallback(not_found)
         .with_state(app)
 }
@@ -94,6 +95,7 @@ async fn handle(
         .await
         .map_err(|_| serialization("Request body is larger than 1 MiB or unreadable"))?;
     let op = parse_target(headers.get("x-amz-target").and_then(|v| v.to_str().ok()))?;
+    app.count_call(&op);
     let value: Value = if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         json!({})
     } else {
