@@ -1,4 +1,4 @@
-//! Test hooks under `/_emulator/`: outbox, clock, fault injection, health.
+//! Test hooks under `/_emulator/`: outbox, clock, fault injection, call log, health.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -229,6 +229,36 @@ pub async fn custom_auth(
             ok(out)
         }
         Err(e) => error_response(&e),
+    }
+}
+
+/// The call log. `GET /_emulator/calls?operation=NAME` → `{"operation", "count"}` (requests of
+/// NAME received since start or the last reset); `GET` without `operation` →
+/// `{"calls": {NAME: count, ...}}`; `DELETE` (optionally `?operation=NAME`) resets the counts
+/// and answers as `GET` would afterwards.
+pub async fn calls(
+    State(app): State<Arc<App>>,
+    method: Method,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    if method != Method::GET && method != Method::DELETE {
+        return error_response(&invalid_parameter("Use GET or DELETE"));
+    }
+    let mut calls = app.calls.lock().unwrap_or_else(|e| e.into_inner());
+    match q.get("operation") {
+        Some(op) => {
+            if method == Method::DELETE {
+                calls.remove(op);
+            }
+            let count = calls.get(op).copied().unwrap_or(0);
+            ok(json!({ "operation": op, "count": count }))
+        }
+        None => {
+            if method == Method::DELETE {
+                calls.clear();
+            }
+            ok(json!({ "calls": &*calls }))
+        }
     }
 }
 

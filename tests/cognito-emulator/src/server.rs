@@ -31,6 +31,7 @@ pub fn router(app: Arc<App>) -> Router {
         )
         .route("/_emulator/faults", any(hooks::faults))
         .route("/_emulator/custom-auth", any(hooks::custom_auth))
+        .route("/_emulator/calls", any(hooks::calls))
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
@@ -100,6 +101,7 @@ async fn handle(
         .await
         .map_err(|_| serialization("Request body is larger than 1 MiB or unreadable"))?;
     let op = parse_target(headers.get("x-amz-target").and_then(|v| v.to_str().ok()))?;
+    app.count_call(&op);
     if crate::guard::is_admin_operation(&op) && !app.guard.has_token(&headers) {
         return Err(crate::guard::admin_refusal(&headers));
     }

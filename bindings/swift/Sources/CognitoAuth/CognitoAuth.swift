@@ -1,4 +1,6 @@
-// Hand-written convenience layer over the generated bindings (module CognitoAuthFFI).
+// Hand-written convenience layer over the generated bindings (module CognitoAuthFFI: the core's
+// types from CognitoAuthCore.swift, and AuthClient, AuthError and the host protocols from
+// CognitoAuthFFI.swift). Compiles on Apple platforms and on Linux.
 import Foundation
 @_exported import CognitoAuthFFI
 
@@ -7,19 +9,25 @@ import Foundation
 /// ```swift
 /// let auth = try CognitoAuth.client(
 ///     userPoolId: "eu-west-1_AbCdEf123", clientId: "app-client-id",
-///     endpoint: .region(region: "eu-west-1"),
-///     store: KeychainSecretStore(service: "com.example.app.auth"))
+///     endpoint: .region("eu-west-1"),
+///     store: KeychainSecretStore(service: "com.example.app.auth"),
+///     onEvent: { event in print(event) })
 /// ```
 public enum CognitoAuth {
     /// A client for one app client of a user pool, keeping tokens and device secrets in `store`.
+    ///
+    /// `onEvent` is called on a Rust thread (post to your own queue or actor); it must be
+    /// `@Sendable` for that reason. `refreshMarginSeconds`: tokens are refreshed this long before
+    /// they expire (300 by default). Throws an `AuthError` for an invalid endpoint.
     public static func client(
         userPoolId: String,
         clientId: String,
         endpoint: Endpoint,
-        store: SecretStore,
+        store: any SecretStore,
         clientSecret: String? = nil,
         deviceName: String? = nil,
-        onEvent: ((AuthEvent) -> Void)? = nil
+        refreshMarginSeconds: UInt64 = 300,
+        onEvent: (@Sendable (AuthEvent) -> Void)? = nil
     ) throws -> AuthClient {
         let config = AuthConfig(
             endpoint: endpoint,
@@ -27,30 +35,46 @@ public enum CognitoAuth {
             clientId: clientId,
             clientSecret: clientSecret,
             deviceName: deviceName,
-            refreshMarginSeconds: nil
+            refreshMarginSeconds: refreshMarginSeconds
         )
         let client = try AuthClient(config: config, store: store)
         if let onEvent {
-            client.addListener(listener: ClosureListener(onEvent))
+            // The id is only needed to remove the listener, which lives as long as the client.
+            _ = client.addListener(listener: ClosureListener(onEvent))
         }
         return client
     }
 
     /// Forwards the Rust core's log events at `level` and above to `handler` (nil stops).
-    /// The core never logs passwords, codes, tokens or device secrets.
-    public static func setLogHandler(level: LogLevel, _ handler: ((LogRecord) -> Void)?) throws {
+    /// The handler is called on Rust threads. The core never logs passwords, codes, tokens or
+    /// device secrets.
+    public static func setLogHandler(
+        level: LogLevel, _ handler: (@Sendable (LogRecord) -> Void)?
+    ) throws {
         try setLogger(logger: handler.map(ClosureLogger.init), maxLevel: level)
     }
 }
 
-private final class ClosureListener: AuthEventListener, @unchecked Sendable {
-    private let handler: (AuthEvent) -> Void
-    init(_ handler: @escaping (AuthEvent) -> Void) { self.handler = handler }
+extension AuthClient {
+    /// Adds a closure listener for `AuthEvent`s (called on a Rust thread); returns the id for
+    /// `removeListener(id:)`.
+    @discardableResult
+    public func addListener(_ handler: @escaping @Sendable (AuthEvent) -> Void) -> UInt64 {
+        addListener(listener: ClosureListener(handler))
+    }
+}
+
+/// An `AuthEventListener` over a closure. Sendable (checked): its one stored property is a
+/// `@Sendable` closure.
+private final class ClosureListener: AuthEventListener {
+    private let handler: @Sendable (AuthEvent) -> Void
+    init(_ handler: @escaping @Sendable (AuthEvent) -> Void) { self.handler = handler }
     func onAuthEvent(event: AuthEvent) { handler(event) }
 }
 
-private final class ClosureLogger: AuthLogger, @unchecked Sendable {
-    private let handler: (LogRecord) -> Void
-    init(_ handler: @escaping (LogRecord) -> Void) { self.handler = handler }
+/// An `AuthLogger` over a closure (Sendable, checked, as above).
+private final class ClosureLogger: AuthLogger {
+    private let handler: @Sendable (LogRecord) -> Void
+    init(_ handler: @escaping @Sendable (LogRecord) -> Void) { self.handler = handler }
     func log(record: LogRecord) { handler(record) }
 }

@@ -1,4 +1,7 @@
-// Hand-written: the SecretStore over the iOS / macOS Keychain.
+// Hand-written: the SecretStore over the iOS / macOS Keychain. Apple platforms only (the
+// Security framework): on Linux this file compiles to nothing. NOT COMPILED OR RUN BY CI (Linux,
+// no Keychain); needs a Mac or an iOS device (see bindings/README.md).
+#if canImport(Security)
 import Foundation
 import Security
 
@@ -6,7 +9,8 @@ import Security
 /// the device is unlocked and never synced or restored to another device
 /// (`kSecAttrAccessibleWhenUnlockedThisDeviceOnly`), so a remembered device's secret stays on
 /// the device it belongs to.
-public final class KeychainSecretStore: SecretStore, @unchecked Sendable {
+/// Sendable (checked): its stored properties are immutable `String`s; the Keychain is thread-safe.
+public final class KeychainSecretStore: SecretStore {
     private let service: String
     private let accessGroup: String?
 
@@ -72,31 +76,4 @@ public final class KeychainSecretStore: SecretStore, @unchecked Sendable {
     }
 }
 
-/// A store in memory, for tests and previews only.
-public final class InMemorySecretStore: SecretStore, @unchecked Sendable {
-    private var values: [String: String] = [:]
-    private let lock = NSLock()
-
-    public init() {}
-
-    public func get(key: String) throws -> String? {
-        lock.lock(); defer { lock.unlock() }
-        return values[key]
-    }
-
-    public func set(key: String, value: String) throws {
-        lock.lock(); defer { lock.unlock() }
-        values[key] = value
-    }
-
-    public func delete(key: String) throws {
-        lock.lock(); defer { lock.unlock() }
-        values.removeValue(forKey: key)
-    }
-
-    /// The keys present, sorted (for tests).
-    public func keys() -> [String] {
-        lock.lock(); defer { lock.unlock() }
-        return values.keys.sorted()
-    }
-}
+#endif

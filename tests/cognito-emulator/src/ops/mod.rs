@@ -9,6 +9,7 @@ mod signup;
 mod tokens;
 mod user;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
@@ -36,6 +37,9 @@ pub struct App {
     /// threads only share the cores out (every request in flight slows down together, and the
     /// clients on the same machine starve); with this, requests finish in arrival order.
     pub(crate) workers: Arc<tokio::sync::Semaphore>,
+    /// The call log: requests received per operation name since start (or the last reset),
+    /// for `/_emulator/calls`. Per process; never persisted.
+    pub(crate) calls: Mutex<BTreeMap<String, u64>>,
 }
 
 impl App {
@@ -59,7 +63,14 @@ impl App {
             workers: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             )),
+            calls: Mutex::new(BTreeMap::new()),
         }
+    }
+
+    /// Counts one request of `operation` in the call log.
+    pub(crate) fn count_call(&self, operation: &str) {
+        let mut calls = self.calls.lock().unwrap_or_else(|e| e.into_inner());
+        *calls.entry(operation.to_owned()).or_insert(0) += 1;
     }
 
     /// Locks the state (a poisoned lock is recovered: handlers never leave it half-written).
