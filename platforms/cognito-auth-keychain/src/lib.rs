@@ -51,7 +51,7 @@ use std::fmt;
 use cognito_auth_core::{SecretStore, StoreError};
 use zeroize::Zeroizing;
 
-#[cfg(any(target_vendor = "apple", cognito_keychain_check))]
+#[cfg(target_vendor = "apple")]
 mod system;
 
 /// `OSStatus` codes this crate gives a meaning to.
@@ -155,16 +155,13 @@ pub struct KeychainStore {
 impl KeychainStore {
     /// A store of generic-password items named by `config` in the system Keychain. Nothing is
     /// read or written until the first call. Apple targets only.
-    #[cfg(any(target_vendor = "apple", cognito_keychain_check))]
+    #[cfg(target_vendor = "apple")]
     pub fn new(config: KeychainConfig) -> KeychainStore {
         KeychainStore::with_backend(config, Box::new(system::SystemKeychain))
     }
 
     /// A store over another backend (the tests' fake Keychain).
-    #[cfg_attr(
-        not(any(target_vendor = "apple", cognito_keychain_check)),
-        allow(dead_code)
-    )]
+    #[cfg_attr(not(target_vendor = "apple"), allow(dead_code))]
     pub(crate) fn with_backend(
         config: KeychainConfig,
         backend: Box<dyn KeychainBackend>,

@@ -1,6 +1,6 @@
 //! The real Keychain: one `SecItem*` call per [`KeychainBackend`] method, with the item's
-//! attributes in a `CFDictionary`. Compiled for Apple targets only (and type-checked on Linux
-//! with `--cfg cognito_keychain_check`).
+//! attributes in a `CFDictionary`. Compiled for Apple targets only (checked for iOS and macOS by
+//! scripts/check-targets).
 #![allow(unsafe_code)]
 
 use std::ptr;

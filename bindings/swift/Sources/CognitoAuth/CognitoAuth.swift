@@ -4,17 +4,24 @@
 import Foundation
 @_exported import CognitoAuthFFI
 
-/// Builds an `AuthClient`:
+/// Builds an `AuthClient`. Tokens and device secrets live in the Keychain, with nothing for the
+/// app to write:
 ///
 /// ```swift
 /// let auth = try CognitoAuth.client(
 ///     userPoolId: "eu-west-1_AbCdEf123", clientId: "app-client-id",
 ///     endpoint: .region("eu-west-1"),
-///     store: KeychainSecretStore(service: "com.example.app.auth"),
 ///     onEvent: { event in print(event) })
 /// ```
 public enum CognitoAuth {
-    /// A client for one app client of a user pool, keeping tokens and device secrets in `store`.
+    /// A client for one app client of a user pool.
+    ///
+    /// Without `store`, tokens and device secrets are generic-password items of the Keychain
+    /// (service `keychainService`; in `keychainAccessGroup` to share them with an app extension),
+    /// readable after the first unlock so that background refresh works, never synchronised and
+    /// never restored to another device (`AfterFirstUnlockThisDeviceOnly`) — the Rust store of
+    /// platforms/cognito-auth-keychain. Off Apple platforms there is no Keychain: pass a `store`
+    /// (without one the call fails with `AuthError.Storage`, never falling back to memory).
     ///
     /// `onEvent` is called on a Rust thread (post to your own queue or actor); it must be
     /// `@Sendable` for that reason. `refreshMarginSeconds`: tokens are refreshed this long before
@@ -23,7 +30,9 @@ public enum CognitoAuth {
         userPoolId: String,
         clientId: String,
         endpoint: Endpoint,
-        store: any SecretStore,
+        store: (any SecretStore)? = nil,
+        keychainService: String = "cognito-auth",
+        keychainAccessGroup: String? = nil,
         clientSecret: String? = nil,
         deviceName: String? = nil,
         refreshMarginSeconds: UInt64 = 300,
@@ -37,7 +46,15 @@ public enum CognitoAuth {
             deviceName: deviceName,
             refreshMarginSeconds: refreshMarginSeconds
         )
-        let client = try AuthClient(config: config, store: store)
+        let client: AuthClient
+        if let store {
+            client = try AuthClient(config: config, store: store)
+        } else {
+            client = try AuthClient.withKeychain(
+                config: config,
+                options: KeychainOptions(service: keychainService, accessGroup: keychainAccessGroup)
+            )
+        }
         if let onEvent {
             // The id is only needed to remove the listener, which lives as long as the client.
             _ = client.addListener(listener: ClosureListener(onEvent))

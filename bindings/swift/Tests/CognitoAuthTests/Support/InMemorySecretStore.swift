@@ -1,31 +1,32 @@
-// Hand-written: a SecretStore in memory, for tests and previews only.
+// A SecretStore in memory: a test helper (it is not part of the library).
 import Foundation
+import CognitoAuth
 
-/// A `SecretStore` in process memory: everything is lost when the process ends. **For tests and
-/// previews only**; apps use `KeychainSecretStore` (or their own store).
+/// A `SecretStore` in process memory: everything is lost when the process ends. For tests;
+/// apps keep the default Keychain store (or bring their own).
 ///
 /// `@unchecked Sendable`: the dictionary is only touched with `lock` held (Rust calls the store
 /// from its own threads).
-public final class InMemorySecretStore: SecretStore, @unchecked Sendable {
+final class InMemorySecretStore: SecretStore, @unchecked Sendable {
     private var values: [String: String] = [:]
     private let lock = NSLock()
 
-    public init() {}
+    init() {}
 
-    public func get(key: String) throws -> String? {
+    func get(key: String) throws -> String? {
         locked { values[key] }
     }
 
-    public func set(key: String, value: String) throws {
+    func set(key: String, value: String) throws {
         locked { values[key] = value }
     }
 
-    public func delete(key: String) throws {
+    func delete(key: String) throws {
         locked { _ = values.removeValue(forKey: key) }
     }
 
     /// The keys present, sorted (for tests).
-    public func keys() -> [String] {
+    func keys() -> [String] {
         locked { values.keys.sorted() }
     }
 
