@@ -5,7 +5,7 @@ use zeroize::Zeroizing;
 use super::encoding::{
     big_to_hex, decode_base64, decode_hex, encode_base64, minimal_twos_complement,
 };
-use super::group::{group, Big, TABLE_EXPONENT_BITS};
+use super::group::{group, Big, N_BYTES, TABLE_EXPONENT_BITS};
 use super::proof::{claim_mac, private_key, scrambler, session_key};
 use super::server::Verifier;
 use super::{SrpError, SrpIdentity};
@@ -62,17 +62,22 @@ impl ClientEphemeral {
     pub fn from_secret_hex(a_hex: &str) -> Result<ClientEphemeral, SrpError> {
         let bytes = Zeroizing::new(decode_hex("a", a_hex)?);
         let a = Zeroizing::new(group().reduce_exponent("a", &bytes)?);
-        // The bound depends on the length of what the caller supplied, not on secret bits.
+        // The bound depends on the length of what the caller supplied, not on secret bits:
+        // `a < 2^(8·significant)`, and below N - 1 the reduction left it unchanged. So the
+        // 1024-bit `a` other Cognito clients make costs 1024 bits of exponent, not 3072.
         let significant = bytes.iter().skip_while(|&&b| b == 0).count();
         let bits = if significant <= SECRET_EXPONENT_BYTES {
             TABLE_EXPONENT_BITS
+        } else if significant < N_BYTES {
+            8 * significant as u32
         } else {
             Big::BITS
         };
         Ok(ClientEphemeral::from_exponent(a, bits))
     }
 
-    fn from_exponent(a: Zeroizing<Big>, a_bits: u32) -> ClientEphemeral {
+    /// `a` must be below `2^a_bits` (or `a_bits` be [`Big::BITS`]).
+    pub(super) fn from_exponent(a: Zeroizing<Big>, a_bits: u32) -> ClientEphemeral {
         let group = group();
         let a_pub = group.pow_g_secret(&a, a_bits).retrieve();
         ClientEphemeral { a, a_bits, a_pub }
@@ -127,10 +132,13 @@ impl ClientEphemeral {
         // u and x are both below 2^256, so u·x fits without reduction.
         let ux = Zeroizing::new(u.wrapping_mul(&x));
         let exponent = Zeroizing::new(self.a.add_mod(&ux, group.n_minus_1()));
-        let bits = if self.a_bits > 2 * TABLE_EXPONENT_BITS {
-            Big::BITS
+        // a < 2^a_bits and u·x < 2^512, so a + u·x < 2^(max(a_bits, 512) + 1); while that is
+        // below N - 1 the reduction changes nothing and the shorter bound holds.
+        let sum_bits = self.a_bits.max(2 * TABLE_EXPONENT_BITS) + 1;
+        let bits = if sum_bits < Big::BITS {
+            sum_bits
         } else {
-            2 * TABLE_EXPONENT_BITS + 1
+            Big::BITS
         };
         let shared = Zeroizing::new(group.pow_secret(&base, &exponent, bits).retrieve());
         Ok((u, shared))

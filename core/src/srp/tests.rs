@@ -204,6 +204,49 @@ fn fixed_base_table_matches_generic_exponentiation() {
     }
 }
 
+/// `from_secret_hex` bounds the exponent by the length of the `a` supplied; every length gives
+/// the claim of the full 3072-bit bound.
+#[test]
+fn exponent_bound_follows_the_supplied_length() {
+    let identity = SrpIdentity::user("us-east-1_Pj8nlkpKR", "alice");
+    let verifier = Verifier::create(&identity, "Passw0rd!");
+    let challenge = ServerChallenge::new(&verifier);
+    let claim = |client: &ClientEphemeral| {
+        client
+            .password_claim(
+                &identity,
+                "Passw0rd!",
+                &verifier.salt_hex(),
+                &challenge.public_hex(),
+                "AAECAw==",
+                "Tue Mar 5 09:07:03 UTC 2024",
+            )
+            .expect("claim")
+    };
+    for bytes in [1usize, 31, 32, 33, 64, 128, 200, 382, 383, 384, 385, 1000] {
+        // Top byte 0xff: the bound is tight (a ≥ 2^(8·bytes - 1)).
+        let hex: String = (0..bytes)
+            .map(|i| {
+                if i == 0 {
+                    "ff".to_owned()
+                } else {
+                    format!("{:02x}", (i * 37) % 256)
+                }
+            })
+            .collect();
+        let bounded = ClientEphemeral::from_secret_hex(&hex).expect("a parses");
+        let reduced = group()
+            .reduce_exponent("a", &decode_hex("a", &hex).unwrap())
+            .unwrap();
+        let full = super::client::ClientEphemeral::from_exponent(
+            zeroize::Zeroizing::new(reduced),
+            Big::BITS,
+        );
+        assert_eq!(bounded.public_hex(), full.public_hex(), "{bytes} bytes: A");
+        assert_eq!(claim(&bounded), claim(&full), "{bytes} bytes: claim");
+    }
+}
+
 #[test]
 fn timestamps_do_not_pad_the_day_and_reject_garbage() {
     assert_eq!(format_timestamp(0), "Thu Jan 1 00:00:00 UTC 1970");
