@@ -22,6 +22,9 @@ pub const REFRESH_TTL: u64 = 30 * 24 * 3600;
 pub const CONFIRM_CODE_TTL: u64 = 24 * 3600;
 /// Lifetime of forgot-password codes.
 pub const FORGOT_CODE_TTL: u64 = 3600;
+/// How often (emulator seconds) expired sessions and refresh tokens and idle phantom lockouts
+/// are dropped, at the latest, while sign-ins go on.
+pub const PURGE_INTERVAL: u64 = 60;
 
 /// Everything the emulator knows.
 #[derive(Default, Serialize, Deserialize)]
@@ -50,6 +53,10 @@ pub struct State {
     pub phantom_lockouts: HashMap<String, Lockouts>,
     #[serde(skip)]
     pub faults: HashMap<String, Fault>,
+    /// Emulator time of the last [`State::purge`] (not saved: a restarted emulator purges on
+    /// its first sign-in).
+    #[serde(skip)]
+    pub purged_at: u64,
 }
 
 /// Counts only: the state holds keys, verifiers, codes and tokens.
@@ -87,12 +94,22 @@ impl State {
     /// Drops expired sessions (called opportunistically).
     pub fn purge(&mut self) {
         let now = self.now();
+        self.purged_at = now;
         self.sessions.retain(|_, s| s.expires_at + 60 > now);
         self.refresh_tokens.retain(|_, r| r.expires_at > now);
         let idle = crate::lockout::MAX_LOCKOUT_SECS;
         self.phantom_lockouts.retain(|_, l| {
             l.password.last_attempt + idle > now || l.code.last_attempt + idle > now
         });
+    }
+
+    /// Purges when the last purge is [`PURGE_INTERVAL`] away (either way: the clock can be
+    /// moved back). Called whenever a session is made, so that an emulator without a state file
+    /// drops expired sessions as it goes instead of keeping them until there are 100 000.
+    pub fn purge_if_due(&mut self) {
+        if self.now().abs_diff(self.purged_at) >= PURGE_INTERVAL {
+            self.purge();
+        }
     }
 }
 
@@ -425,4 +442,41 @@ pub struct Fault {
     pub error: Option<&'static str>,
     pub count: u64,
     pub delay_ms: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(expires_at: u64) -> Session {
+        Session {
+            ctx: AuthContext::default(),
+            step: SessionStep::NewPasswordRequired,
+            expires_at,
+            used: true,
+            attempts: 0,
+        }
+    }
+
+    #[test]
+    fn expired_sessions_go_at_the_next_due_purge() {
+        let mut st = State::default();
+        st.freeze_clock(true);
+        st.purge();
+        let now = st.now();
+        st.sessions.insert("expired".into(), session(now - 61));
+        st.sessions.insert("live".into(), session(now + 100));
+        st.purge_if_due();
+        assert_eq!(st.sessions.len(), 2, "not due yet");
+        st.clock_offset += PURGE_INTERVAL as i64;
+        st.purge_if_due();
+        assert!(!st.sessions.contains_key("expired"));
+        assert!(st.sessions.contains_key("live"));
+        // Moving the clock back makes a purge due as well.
+        st.sessions
+            .insert("expired again".into(), session(now - 200));
+        st.clock_offset -= 2 * PURGE_INTERVAL as i64;
+        st.purge_if_due();
+        assert!(!st.sessions.contains_key("expired again"));
+    }
 }

@@ -14,6 +14,8 @@ pub(crate) fn new_session(st: &mut State, ctx: AuthContext, step: SessionStep) -
     let expires_at = st.now() + ttl;
     if st.sessions.len() > 100_000 {
         st.purge();
+    } else {
+        st.purge_if_due();
     }
     st.sessions.insert(
         id.clone(),
