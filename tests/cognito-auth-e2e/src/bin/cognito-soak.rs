@@ -186,8 +186,10 @@ struct Setup {
 }
 
 /// A pool with SMS MFA on and devices remembered on the user's say-so, replacing MFA; one
-/// user per client with a verified phone; the outbox filled to its cap (so its size is steady
-/// from the start, not growing through the run).
+/// user per client with a verified phone; the outbox filled to its cap with codes for those
+/// users (ForgotPassword), so that both the outbox and each user's list of messages (which
+/// every MFA step reads) are as long from the start as they will stay, not growing through
+/// the run.
 async fn set_up(endpoint: &str, clients: usize) -> Result<Setup, String> {
     let pool = admin(
         endpoint,
@@ -230,8 +232,7 @@ async fn set_up(endpoint: &str, clients: usize) -> Result<Setup, String> {
         .as_str()
         .ok_or("no client id")?
         .to_owned();
-    for i in 0..=clients {
-        // Users 0..clients sign in; the last one only receives the filler codes.
+    for i in 0..clients {
         let username = user_name(i);
         admin(
             endpoint,
@@ -254,12 +255,11 @@ async fn set_up(endpoint: &str, clients: usize) -> Result<Setup, String> {
         )
         .await?;
     }
-    let filler = user_name(clients);
-    for _ in 0..OUTBOX_CAP {
+    for n in 0..OUTBOX_CAP {
         admin(
             endpoint,
             "ForgotPassword",
-            json!({ "ClientId": client_id, "Username": filler }),
+            json!({ "ClientId": client_id, "Username": user_name(n % clients) }),
         )
         .await?;
     }
@@ -539,7 +539,7 @@ async fn main() {
     let own_start = probe(own_pid);
     println!(
         "soak: set up (pool, {} users, outbox filled to {OUTBOX_CAP}); before the clients: emulator {} {} fds, client {} {} fds; load {}",
-        args.clients + 1,
+        args.clients,
         mib(emu_start.rss_kib),
         emu_start.fds,
         mib(own_start.rss_kib),
