@@ -12,7 +12,7 @@
 //!
 //! ```text
 //! cognito-soak --emulator-bin PATH [--minutes 10] [--clients 8] [--sample-secs 10]
-//!              [--warmup-secs 300] [--rss-margin-pct 5]
+//!              [--warmup-secs 300] [--rss-margin-pct 5] [--rate ITERATIONS_PER_SECOND]
 //! ```
 //!
 //! Exits 1 on any error or when either process ends with more open file descriptors than it
@@ -48,6 +48,8 @@ struct Args {
     sample_secs: f64,
     warmup_secs: Option<f64>,
     rss_margin_pct: f64,
+    /// Iterations per second for all clients together; 0 = as fast as they go.
+    rate: f64,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -58,6 +60,7 @@ fn parse_args() -> Result<Args, String> {
         sample_secs: 10.0,
         warmup_secs: None,
         rss_margin_pct: 5.0,
+        rate: 0.0,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -73,6 +76,7 @@ fn parse_args() -> Result<Args, String> {
             "--sample-secs" => args.sample_secs = number(value()?)?,
             "--warmup-secs" => args.warmup_secs = Some(number(value()?)?),
             "--rss-margin-pct" => args.rss_margin_pct = number(value()?)?,
+            "--rate" => args.rate = number(value()?)?,
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -398,7 +402,14 @@ async fn iteration(
     Ok(9)
 }
 
-async fn run_client(setup: Arc<Setup>, i: usize, stop: Arc<AtomicBool>, counters: Arc<Counters>) {
+async fn run_client(
+    setup: Arc<Setup>,
+    i: usize,
+    pace: Option<Duration>,
+    offset: Duration,
+    stop: Arc<AtomicBool>,
+    counters: Arc<Counters>,
+) {
     let username = user_name(i);
     let http = match HttpCognitoApi::with_endpoint(&setup.endpoint) {
         Ok(http) => http,
@@ -417,7 +428,17 @@ async fn run_client(setup: Arc<Setup>, i: usize, stop: Arc<AtomicBool>, counters
         Arc::new(InMemoryStore::new()),
         Arc::new(SystemClock),
     );
+    // With a rate, each client starts an iteration every `pace` (clients start spread out);
+    // one that falls behind starts the next at once, without catching up in a burst.
+    let mut next = tokio::time::Instant::now() + offset;
     while !stop.load(Ordering::SeqCst) {
+        if let Some(pace) = pace {
+            tokio::time::sleep_until(next).await;
+            next = (next + pace).max(tokio::time::Instant::now());
+            if stop.load(Ordering::SeqCst) {
+                break;
+            }
+        }
         match iteration(&setup, &client, &username, &counters).await {
             Ok(operations) => {
                 counters.iterations.fetch_add(1, Ordering::Relaxed);
@@ -520,9 +541,10 @@ async fn main() {
     let emu_pid = emulator.pid();
     let own_pid = std::process::id();
     println!(
-        "soak: emulator pid {emu_pid} at {}, client pid {own_pid}, {} clients, {:.1} min, warm-up {:.0} s, samples every {:.0} s",
+        "soak: emulator pid {emu_pid} at {}, client pid {own_pid}, {} clients ({}), {:.1} min, warm-up {:.0} s, samples every {:.0} s",
         emulator.endpoint,
         args.clients,
+        if args.rate > 0.0 { format!("{} iterations/s in all", args.rate) } else { "unpaced".into() },
         args.minutes,
         warmup.as_secs_f64(),
         sample_every.as_secs_f64()
@@ -547,11 +569,23 @@ async fn main() {
         load_average()
     );
 
+    let pace = (args.rate > 0.0).then(|| Duration::from_secs_f64(args.clients as f64 / args.rate));
     let stop = Arc::new(AtomicBool::new(false));
     let counters = Arc::new(Counters::default());
     let started = Instant::now();
     let tasks: Vec<_> = (0..args.clients)
-        .map(|i| tokio::spawn(run_client(setup.clone(), i, stop.clone(), counters.clone())))
+        .map(|i| {
+            tokio::spawn(run_client(
+                setup.clone(),
+                i,
+                pace,
+                pace.map_or(Duration::ZERO, |p| {
+                    p.mul_f64(i as f64 / args.clients as f64)
+                }),
+                stop.clone(),
+                counters.clone(),
+            ))
+        })
         .collect();
 
     let mut samples: Vec<Sample> = Vec::new();
