@@ -1,6 +1,7 @@
-//! The administrator's device operations over HTTP: AdminListDevices paging (Limit,
+//! The administrator's device and MFA operations over HTTP: AdminListDevices paging (Limit,
 //! PaginationToken, forgetting between pages), AdminGetDevice / AdminUpdateDeviceStatus /
-//! AdminForgetDevice errors, and SigV4 requests (accepted, signature not verified).
+//! AdminForgetDevice errors, AdminDeleteSoftwareToken, and SigV4 requests (accepted, signature
+//! not verified).
 
 mod common;
 
@@ -160,6 +161,112 @@ async fn admin_device_operations_answer_cognitos_errors() {
     ok(ep, "AdminForgetDevice", body("max", &keys[0])).await;
     let (kind, _) = err(ep, "AdminForgetDevice", body("max", &keys[0])).await;
     assert_eq!(kind, "ResourceNotFoundException");
+    emu.shutdown().await;
+}
+
+/// Sets up TOTP for a signed-in user (AssociateSoftwareToken + VerifySoftwareToken), TOTP
+/// preferred. Returns the secret.
+async fn totp_user(pool: &Pool, username: &str) -> String {
+    let (status, v) = srp_sign_in(pool, username, PASSWORD, None).await;
+    assert_eq!(status, 200, "{v}");
+    let access = v["AuthenticationResult"]["AccessToken"].clone();
+    assert!(access.is_string(), "signed in without MFA: {v}");
+    let associated = ok(
+        &pool.ep,
+        "AssociateSoftwareToken",
+        json!({"AccessToken": access}),
+    )
+    .await;
+    let secret = associated["SecretCode"].as_str().unwrap().to_owned();
+    let code = cognito_emulator::totp_code(&secret, now(&pool.ep).await);
+    ok(
+        &pool.ep,
+        "VerifySoftwareToken",
+        json!({"AccessToken": access, "UserCode": code}),
+    )
+    .await;
+    ok(
+        &pool.ep,
+        "SetUserMFAPreference",
+        json!({"AccessToken": access, "SoftwareTokenMfaSettings": {"Enabled": true, "PreferredMfa": true}}),
+    )
+    .await;
+    secret
+}
+
+/// Requires MFA in the pool (SMS and TOTP).
+async fn require_mfa(pool: &Pool) {
+    ok(
+        &pool.ep,
+        "SetUserPoolMfaConfig",
+        json!({
+            "UserPoolId": pool.pool_id, "MfaConfiguration": "ON",
+            "SmsMfaConfiguration": {"SmsConfiguration": {"SnsCallerArn": "arn:aws:iam::123456789012:role/sns"}},
+            "SoftwareTokenMfaConfiguration": {"Enabled": true},
+        }),
+    )
+    .await;
+}
+
+fn settings(user: &Value) -> (Value, Value) {
+    (
+        user.get("UserMFASettingList").cloned().unwrap_or(json!([])),
+        user.get("PreferredMfaSetting")
+            .cloned()
+            .unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn admin_delete_software_token_leads_to_mfa_setup_or_the_other_factor() {
+    let emu = emulator().await;
+    let ep = emu.endpoint();
+    let pool = setup(ep, json!({"MfaConfiguration": "OPTIONAL"}), json!({})).await;
+    ok(
+        ep,
+        "SetUserPoolMfaConfig",
+        json!({"UserPoolId": pool.pool_id, "MfaConfiguration": "OPTIONAL",
+               "SoftwareTokenMfaConfiguration": {"Enabled": true}}),
+    )
+    .await;
+    // Tess has only TOTP; Sam has TOTP (preferred) and a phone number with SMS enabled.
+    user(&pool, "tess", json!([])).await;
+    user(
+        &pool,
+        "sam",
+        json!([{"Name": "phone_number", "Value": "+15555550111"}]),
+    )
+    .await;
+    totp_user(&pool, "tess").await;
+    totp_user(&pool, "sam").await;
+    ok(
+        ep,
+        "AdminSetUserMFAPreference",
+        json!({"UserPoolId": pool.pool_id, "Username": "sam", "SMSMfaSettings": {"Enabled": true}}),
+    )
+    .await;
+    require_mfa(&pool).await;
+    let get = |username: &str| json!({"UserPoolId": pool.pool_id, "Username": username});
+    let (_, ch) = srp_sign_in(&pool, "tess", PASSWORD, None).await;
+    assert_eq!(ch["ChallengeName"], "SOFTWARE_TOKEN_MFA", "{ch}");
+
+    for username in ["tess", "sam"] {
+        ok(ep, "AdminDeleteSoftwareToken", get(username)).await;
+    }
+    let tess = ok(ep, "AdminGetUser", get("tess")).await;
+    assert_eq!(settings(&tess), (json!([]), Value::Null), "{tess}");
+    let sam = ok(ep, "AdminGetUser", get("sam")).await;
+    assert_eq!(settings(&sam), (json!(["SMS_MFA"]), Value::Null), "{sam}");
+
+    let (_, ch) = srp_sign_in(&pool, "tess", PASSWORD, None).await;
+    assert_eq!(ch["ChallengeName"], "MFA_SETUP", "{ch}");
+    let (_, ch) = srp_sign_in(&pool, "sam", PASSWORD, None).await;
+    assert_eq!(ch["ChallengeName"], "SMS_MFA", "{ch}");
+
+    // Nothing left to delete is not an error; an unknown user is.
+    ok(ep, "AdminDeleteSoftwareToken", get("tess")).await;
+    let (kind, _) = err(ep, "AdminDeleteSoftwareToken", get("nobody")).await;
+    assert_eq!(kind, "UserNotFoundException");
     emu.shutdown().await;
 }
 
