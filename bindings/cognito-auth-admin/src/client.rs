@@ -92,7 +92,7 @@ impl AdminClient {
             })?;
         if let Err(e) = provider.provide_credentials().await {
             return Err(AdminError::Credentials {
-                detail: chain_text(&e),
+                detail: chain_text(&e).trim_end_matches('.').to_owned(),
             });
         }
         Ok(AdminClient::from_sdk(
