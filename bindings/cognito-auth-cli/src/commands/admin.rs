@@ -158,10 +158,13 @@ async fn client(global: &Global) -> Result<AdminClient, CliError> {
         .map_err(CliError::from_admin)
 }
 
+/// A time for a person; a time before 1970 or after 9999 (a broken answer) is shown as a number.
 fn when(seconds: Option<f64>) -> String {
+    const YEAR_10000: f64 = 253_402_300_800.0;
     match seconds {
-        Some(s) if s.is_finite() && s >= 0.0 => format_timestamp(s as u64),
-        _ => "never".into(),
+        Some(s) if (0.0..YEAR_10000).contains(&s) => format_timestamp(s as u64),
+        Some(s) => format!("{s} s after the epoch"),
+        None => "never".into(),
     }
 }
 
