@@ -148,6 +148,26 @@ pub fn admin_set_user_mfa_preference(app: &App, req: Req) -> ApiResult<Value> {
     Ok(json!({}))
 }
 
+/// AdminDeleteSoftwareToken: deletes the user's TOTP factor (a verified token and one being
+/// set up) and any preference for it; SMS and e-mail MFA stay as they are. With MFA required
+/// and no other method left, the next sign-in gets MFA_SETUP. A user without a token: success
+/// (nothing to delete; the API reference does not name an error for it).
+pub fn admin_delete_software_token(app: &App, req: Req) -> ApiResult<Value> {
+    let pool_id = req.str("UserPoolId")?;
+    let username = req.str("Username")?;
+    let mut st = app.lock();
+    let now = st.now();
+    let u = user_mut(pool_mut(&mut st, pool_id)?, username)?;
+    u.totp_secret = None;
+    u.pending_totp_secret = None;
+    u.totp_mfa_enabled = false;
+    if u.preferred_mfa.as_deref() == Some("SOFTWARE_TOKEN_MFA") {
+        u.preferred_mfa = None;
+    }
+    u.modified = now;
+    Ok(json!({}))
+}
+
 fn session_user<'a>(st: &'a mut State, pool_id: &str, username: &str) -> ApiResult<&'a mut User> {
     pool_mut(st, pool_id)?
         .users

@@ -151,6 +151,7 @@ fn run(app: &App, op: &str, body: &Value) -> ApiResult<Value> {
         "AdminGetUser" => admin::admin_get_user(app, req),
         "AdminUpdateUserAttributes" => admin::admin_update_user_attributes(app, req),
         "AdminSetUserMFAPreference" => mfa::admin_set_user_mfa_preference(app, req),
+        "AdminDeleteSoftwareToken" => mfa::admin_delete_software_token(app, req),
         "AdminListDevices" => devices::admin_list_devices(app, req),
         "AdminGetDevice" => devices::admin_get_device(app, req),
         "AdminForgetDevice" => devices::admin_forget_device(app, req),
