@@ -173,6 +173,7 @@ fn run(app: &App, op: &str, body: &Value) -> ApiResult<Value> {
         "SetUserMFAPreference" => mfa::set_user_mfa_preference(app, req),
         "GetUser" => user::get_user(app, req),
         "UpdateUserAttributes" => user::update_user_attributes(app, req),
+        "DeleteUserAttributes" => user::delete_user_attributes(app, req),
         "GetUserAttributeVerificationCode" => user::get_user_attribute_verification_code(app, req),
         "VerifyUserAttribute" => user::verify_user_attribute(app, req),
         "ChangePassword" => user::change_password(app, req),
