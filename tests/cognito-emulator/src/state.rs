@@ -369,6 +369,11 @@ pub enum SessionStep {
         totp_verified: bool,
     },
     DeviceSrpAuth,
+    /// SignUp's `Session`: may be passed to ConfirmSignUp (never to RespondToAuthChallenge).
+    SignUp,
+    /// ConfirmSignUp's `Session`: InitiateAuth `USER_AUTH` signs the user in with it, the
+    /// confirmation code standing for the first factor.
+    SignUpConfirmed,
     DevicePasswordVerifier {
         device_key: String,
         b_hex: String,
@@ -389,8 +394,18 @@ impl SessionStep {
             SessionStep::CustomChallenge => "CUSTOM_CHALLENGE",
             SessionStep::MfaSetup { .. } => "MFA_SETUP",
             SessionStep::DeviceSrpAuth => "DEVICE_SRP_AUTH",
+            // Not challenges: `take_session` refuses them (see `is_sign_up`).
+            SessionStep::SignUp => "SIGN_UP",
+            SessionStep::SignUpConfirmed => "SIGN_UP_CONFIRMED",
             SessionStep::DevicePasswordVerifier { .. } => "DEVICE_PASSWORD_VERIFIER",
         }
+    }
+}
+
+impl SessionStep {
+    /// A session of sign-up (SignUp's or ConfirmSignUp's), not of a sign-in challenge.
+    pub fn is_sign_up(&self) -> bool {
+        matches!(self, SessionStep::SignUp | SessionStep::SignUpConfirmed)
     }
 }
 

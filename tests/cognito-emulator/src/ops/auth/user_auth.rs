@@ -84,6 +84,50 @@ pub(super) fn user_auth(
     }
 }
 
+/// InitiateAuth `USER_AUTH` with ConfirmSignUp's `Session`: the confirmation code stands for the
+/// first factor (no password, no other first-factor challenge; `PREFERRED_CHALLENGE` is not
+/// looked at), then as after a one-time-password first factor: status checks, devices, no MFA.
+/// The session is single use, bound to the user (`USERNAME` may be an alias) and the client.
+pub(super) fn user_auth_after_sign_up(
+    app: &App,
+    client_id: &str,
+    session_id: &str,
+    params: &BTreeMap<String, String>,
+) -> ApiResult<Value> {
+    let mut st = app.lock();
+    flow_allowed(&st, client_id, "USER_AUTH")?;
+    let mut ctx = {
+        let (p, u) = initiating_user(&st, client_id, params)?;
+        sign_in_context(client_id, p, u, params)
+    };
+    if ctx.phantom {
+        return Err(not_authorized("Invalid session for the user."));
+    }
+    crate::ops::auth::sign_up_session(
+        &mut st,
+        session_id,
+        &SessionStep::SignUpConfirmed,
+        client_id,
+        &ctx.pool_id,
+        &ctx.username,
+    )?
+    .used = true;
+    ctx.mfa_satisfied = true;
+    let out = after_password(
+        app,
+        &mut st,
+        ctx,
+        params.get("DEVICE_KEY").map(String::as_str),
+    );
+    // As for challenge answers: a stale DEVICE_KEY alone does not use the session up.
+    if let Err(e) = &out {
+        if e.kind == "ResourceNotFoundException" && e.message == DEVICE_GONE {
+            restore_session(&mut st, session_id);
+        }
+    }
+    out
+}
+
 /// Starts `factor` with the parameters in `src` (AuthParameters or ChallengeResponses).
 pub(super) fn start_first_factor(
     app: &App,
