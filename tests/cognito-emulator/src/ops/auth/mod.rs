@@ -5,7 +5,7 @@
 //! | --- | --- |
 //! | `session.rs` | sessions: issue, take (once), restore after a wrong code |
 //! | `password.rs` | `USER_SRP_AUTH` / `PASSWORD_VERIFIER`, `USER_PASSWORD_AUTH`, `NEW_PASSWORD_REQUIRED` |
-//! | `user_auth.rs` | `USER_AUTH`, `SELECT_CHALLENGE`, sign-in after sign-up |
+//! | `user_auth.rs` | `USER_AUTH`, `SELECT_CHALLENGE`, `WEB_AUTHN`, sign-in after sign-up |
 //! | `custom.rs` | `CUSTOM_AUTH` |
 //! | `mfa.rs` | MFA: choice, code challenges, answers, e-mail MFA set-up |
 //! | `device.rs` | `DEVICE_SRP_AUTH`, `DEVICE_PASSWORD_VERIFIER` |
@@ -272,6 +272,7 @@ pub fn respond_to_auth_challenge(app: &App, req: Req) -> ApiResult<Value> {
         "SELECT_CHALLENGE",
         "SMS_OTP",
         "CUSTOM_CHALLENGE",
+        "WEB_AUTHN",
     ];
     if !KNOWN.contains(&name) {
         return Err(invalid_parameter(format!(
@@ -348,6 +349,7 @@ pub(super) fn answer_challenge(
             start_first_factor(app, s.ctx, answer, resp)
         }
         ("CUSTOM_CHALLENGE", Some((_, s))) => custom_answer(app, s, resp),
+        ("WEB_AUTHN", Some(_)) => web_authn_answer(resp),
         ("SMS_MFA" | "SOFTWARE_TOKEN_MFA" | "EMAIL_OTP" | "SMS_OTP", Some((id, s))) => {
             mfa_answer(app, &id, s, name, resp)
         }
