@@ -4,7 +4,7 @@
 //! come from [`AuthError`]'s `Display` (which never contains a password, code or token), with
 //! the command and a CLI-specific hint added.
 
-use cognito_auth_core::{AuthError, CognitoException, ErrorReport};
+use cognito_auth_core::{AuthError, CognitoException};
 
 /// Exit codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,8 +45,8 @@ pub struct CliError {
     pub code: ExitCode,
     /// One line: what happened and what to do.
     pub message: String,
-    /// The library's report of the error (its JSON encoding), when it came from the library.
-    pub report: Option<ErrorReport>,
+    /// The library's report of the error in its JSON encoding, when it came from the library.
+    pub report: Option<serde_json::Value>,
 }
 
 impl CliError {
@@ -84,7 +84,7 @@ impl CliError {
 
     /// An [`AuthError`] with CLI hints, for `command`.
     pub fn from_auth(error: AuthError, command: &str) -> CliError {
-        let report = Some(error.report());
+        let report = serde_json::to_value(error.report()).ok();
         let (code, hint) = match &error {
             AuthError::Service { exception, .. } => {
                 (ExitCode::Auth, service_hint(*exception, &error, command))
@@ -126,10 +126,47 @@ impl CliError {
         }
     }
 
+    /// An [`AdminError`](cognito_auth_admin::AdminError) with CLI hints.
+    #[cfg(feature = "admin")]
+    pub fn from_admin(error: cognito_auth_admin::AdminError) -> CliError {
+        use cognito_auth_admin::AdminError;
+        let (code, hint) = match &error {
+            AdminError::Service { exception, .. } => (
+                ExitCode::Auth,
+                match exception {
+                    CognitoException::UserNotFound => Some("Check --username and --user-pool-id."),
+                    CognitoException::NotAuthorized => Some(
+                        "Check that the AWS credentials are allowed the cognito-idp:Admin* actions on this pool.",
+                    ),
+                    CognitoException::ResourceNotFound => Some(
+                        "Check --user-pool-id, and the device key (`cognito-auth admin devices list --username NAME`).",
+                    ),
+                    _ => None,
+                },
+            ),
+            AdminError::Credentials { .. } => (ExitCode::Usage, None),
+            AdminError::Network { .. } | AdminError::Timeout => (
+                ExitCode::Network,
+                Some("Is --endpoint / --region (or COGNITO_AUTH_ENDPOINT) right?"),
+            ),
+            AdminError::InvalidInput { .. } => (ExitCode::Usage, None),
+            _ => (ExitCode::Auth, None),
+        };
+        let mut message = error.to_string();
+        if let Some(hint) = hint {
+            message = format!("{message} {hint}");
+        }
+        CliError {
+            code,
+            message,
+            report: serde_json::to_value(error.report()).ok(),
+        }
+    }
+
     /// The error in the JSON encoding (`bindings/JSON.md`), with the exit code added.
     pub fn json(&self) -> serde_json::Value {
         let mut value = match &self.report {
-            Some(report) => serde_json::to_value(report).unwrap_or_default(),
+            Some(report) => report.clone(),
             None => serde_json::json!({
                 "kind": self.code.kind(),
                 "exception": null,

@@ -157,6 +157,11 @@ pub enum Command {
     /// MFA: TOTP setup and preferences.
     #[command(subcommand)]
     Mfa(MfaCommand),
+    /// Administration with AWS credentials (standard chain): a user's devices, a
+    /// remembered-device limit, lost-authenticator recovery, the user's view.
+    #[cfg(feature = "admin")]
+    #[command(subcommand)]
+    Admin(commands::admin::AdminCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -218,6 +223,8 @@ impl Command {
             Command::Mfa(MfaCommand::SetupTotp) => "mfa setup-totp",
             Command::Mfa(MfaCommand::VerifyTotp { .. }) => "mfa verify-totp",
             Command::Mfa(MfaCommand::Preference { .. }) => "mfa preference",
+            #[cfg(feature = "admin")]
+            Command::Admin(admin) => admin.name(),
         }
     }
 }

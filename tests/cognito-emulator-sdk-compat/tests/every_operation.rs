@@ -1,15 +1,17 @@
 //! Every emulated operation through the official AWS SDK for Rust, which parses each response
 //! against Cognito's Smithy model: admin set-up, sign-up, SRP and password sign-in, every
-//! challenge, MFA management, devices, tokens and sign-out.
+//! challenge, MFA management, attributes, devices, tokens and sign-out, sign-in right after
+//! sign-up, and a passkey offered (`WEB_AUTHN`).
 
 use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
 use aws_sdk_cognitoidentityprovider::types::{
-    AttributeType, AuthFlowType, ChallengeNameType, DeviceConfigurationType,
+    AttributeType, AuthFactorType, AuthFlowType, ChallengeNameType, DeviceConfigurationType,
     DeviceRememberedStatusType, DeviceSecretVerifierConfigType, ExplicitAuthFlowsType,
-    MessageActionType, SmsConfigurationType, SmsMfaConfigType, SmsMfaSettingsType,
-    SoftwareTokenMfaConfigType, SoftwareTokenMfaSettingsType, UserPoolMfaType, UserStatusType,
-    VerifySoftwareTokenResponseType,
+    MessageActionType, SignInPolicyType, SmsConfigurationType, SmsMfaConfigType,
+    SmsMfaSettingsType, SoftwareTokenMfaConfigType, SoftwareTokenMfaSettingsType, UserPoolMfaType,
+    UserPoolPolicyType, UserStatusType, UserVerificationType, VerifySoftwareTokenResponseType,
+    WebAuthnConfigurationType,
 };
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
@@ -566,9 +568,32 @@ async fn sign_up_passwords_and_attributes() {
     c.update_user_attributes()
         .access_token(&access)
         .user_attributes(attribute("name", "Bo"))
+        .user_attributes(attribute("custom:team", "blue"))
         .send()
         .await
         .expect("UpdateUserAttributes");
+    c.delete_user_attributes()
+        .access_token(&access)
+        .user_attribute_names("name")
+        .user_attribute_names("custom:team")
+        .send()
+        .await
+        .expect("DeleteUserAttributes");
+    let me = c.get_user().access_token(&access).send().await.unwrap();
+    assert!(!me
+        .user_attributes()
+        .iter()
+        .any(|a| a.name() == "name" || a.name() == "custom:team"));
+    let refused = c
+        .delete_user_attributes()
+        .access_token(&access)
+        .user_attribute_names("sub")
+        .send()
+        .await;
+    assert_eq!(
+        refused.unwrap_err().code(),
+        Some("InvalidParameterException")
+    );
     c.get_user_attribute_verification_code()
         .access_token(&access)
         .attribute_name("email")
@@ -935,4 +960,146 @@ async fn new_password_and_mfa_setup_challenges() {
         .authentication_result()
         .and_then(|t| t.access_token())
         .is_some());
+}
+
+/// SignUp's and ConfirmSignUp's `Session`, InitiateAuth USER_AUTH with it, and a passkey offered
+/// (`WEB_AUTHN`, through the emulator's hook) and refused.
+#[tokio::test]
+async fn sign_in_after_sign_up_and_passkeys() {
+    let (emu, c) = emulator().await;
+    let created = c
+        .create_user_pool()
+        .pool_name("sdk-choice")
+        .policies(
+            UserPoolPolicyType::builder()
+                .sign_in_policy(
+                    SignInPolicyType::builder()
+                        .allowed_first_auth_factors(AuthFactorType::Password)
+                        .allowed_first_auth_factors(AuthFactorType::WebAuthn)
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .expect("CreateUserPool");
+    let pool_id = created.user_pool().and_then(|p| p.id()).unwrap().to_owned();
+    let configured = c
+        .set_user_pool_mfa_config()
+        .user_pool_id(&pool_id)
+        .web_authn_configuration(
+            WebAuthnConfigurationType::builder()
+                .relying_party_id("auth.example.com")
+                .user_verification(UserVerificationType::Required)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("SetUserPoolMfaConfig WebAuthnConfiguration");
+    assert_eq!(
+        configured
+            .web_authn_configuration()
+            .and_then(|w| w.relying_party_id()),
+        Some("auth.example.com")
+    );
+    let client_id = c
+        .create_user_pool_client()
+        .user_pool_id(&pool_id)
+        .client_name("sdk-choice-app")
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserAuth)
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+        .send()
+        .await
+        .expect("CreateUserPoolClient")
+        .user_pool_client()
+        .and_then(|a| a.client_id())
+        .unwrap()
+        .to_owned();
+
+    let signed_up = c
+        .sign_up()
+        .client_id(&client_id)
+        .username("eve")
+        .password(PASSWORD)
+        .user_attributes(attribute("email", "eve@example.com"))
+        .send()
+        .await
+        .expect("SignUp");
+    let code = last_code(emu.endpoint(), &pool_id, "eve").await;
+    let confirmed = c
+        .confirm_sign_up()
+        .client_id(&client_id)
+        .username("eve")
+        .confirmation_code(code)
+        .set_session(signed_up.session().map(str::to_owned))
+        .send()
+        .await
+        .expect("ConfirmSignUp with SignUp's session");
+    let signed_in = c
+        .initiate_auth()
+        .auth_flow(AuthFlowType::UserAuth)
+        .client_id(&client_id)
+        .auth_parameters("USERNAME", "eve")
+        .set_session(confirmed.session().map(str::to_owned))
+        .send()
+        .await
+        .expect("USER_AUTH with ConfirmSignUp's session");
+    assert!(signed_in
+        .authentication_result()
+        .and_then(|t| t.id_token())
+        .is_some());
+
+    let body = format!("{{\"userPoolId\": \"{pool_id}\", \"username\": \"eve\"}}");
+    let added = raw::request(
+        emu.endpoint(),
+        "POST",
+        "/_emulator/passkeys",
+        &[("content-type", "application/json")],
+        body.as_bytes(),
+    )
+    .await
+    .expect("passkeys hook");
+    assert_eq!(added.status, 200);
+    let choice = c
+        .initiate_auth()
+        .auth_flow(AuthFlowType::UserAuth)
+        .client_id(&client_id)
+        .auth_parameters("USERNAME", "eve")
+        .send()
+        .await
+        .expect("USER_AUTH");
+    assert_eq!(
+        choice.challenge_name(),
+        Some(&ChallengeNameType::SelectChallenge)
+    );
+    assert!(choice
+        .available_challenges()
+        .contains(&ChallengeNameType::WebAuthn));
+    let passkey = c
+        .respond_to_auth_challenge()
+        .client_id(&client_id)
+        .challenge_name(ChallengeNameType::SelectChallenge)
+        .challenge_responses("USERNAME", "eve")
+        .challenge_responses("ANSWER", "WEB_AUTHN")
+        .set_session(choice.session().map(str::to_owned))
+        .send()
+        .await
+        .expect("SELECT_CHALLENGE WEB_AUTHN");
+    assert_eq!(passkey.challenge_name(), Some(&ChallengeNameType::WebAuthn));
+    let options: serde_json::Value = serde_json::from_str(
+        &passkey.challenge_parameters().expect("parameters")["CREDENTIAL_REQUEST_OPTIONS"],
+    )
+    .expect("JSON options");
+    assert_eq!(options["rpId"], "auth.example.com");
+    assert_eq!(options["userVerification"], "required");
+    let refused = c
+        .respond_to_auth_challenge()
+        .client_id(&client_id)
+        .challenge_name(ChallengeNameType::WebAuthn)
+        .challenge_responses("USERNAME", "eve")
+        .challenge_responses("CREDENTIAL", "{}")
+        .set_session(passkey.session().map(str::to_owned))
+        .send()
+        .await;
+    assert_eq!(refused.unwrap_err().code(), Some("NotAuthorizedException"));
 }

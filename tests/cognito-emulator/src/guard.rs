@@ -53,6 +53,7 @@ const PUBLIC_OPERATIONS: &[&str] = &[
     "SetUserMFAPreference",
     "GetUser",
     "UpdateUserAttributes",
+    "DeleteUserAttributes",
     "GetUserAttributeVerificationCode",
     "VerifyUserAttribute",
     "ChangePassword",

@@ -1,4 +1,5 @@
-//! Test hooks under `/_emulator/`: outbox, clock, fault injection, call log, health.
+//! Test hooks under `/_emulator/`: outbox, clock, fault injection, call log, custom auth,
+//! passkeys, health.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -11,9 +12,13 @@ use axum::response::Response;
 use serde_json::{json, Value};
 
 use crate::ops::{find_username, App};
-use crate::protocol::{invalid_parameter, resource_not_found, ApiError, Req};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+
+use crate::protocol::{invalid_parameter, resource_not_found, user_not_found, ApiError, Req};
 use crate::server::{error_response, exception, hook_body, json_response};
 use crate::state::{CustomAuthConfig, Fault};
+use crate::util::random_bytes;
 
 fn ok(v: Value) -> Response {
     json_response(StatusCode::OK, &v, "application/json")
@@ -230,6 +235,97 @@ pub async fn custom_auth(
         }
         Err(e) => error_response(&e),
     }
+}
+
+/// Most passkeys a user can have (Cognito's limit is 20 per user).
+const MAX_PASSKEYS: usize = 20;
+
+/// `POST /_emulator/passkeys {"userPoolId", "username", "credentialId"?}` marks the user as having
+/// registered a passkey (the emulator cannot run WebAuthn registration), so that USER_AUTH offers
+/// `WEB_AUTHN` in pools that allow it; `credentialId` (base64url) is made up when absent.
+/// `GET ?userPoolId=&username=` lists the user's passkeys; `DELETE ?userPoolId=&username=`
+/// removes them all, `&credentialId=` one. Each answers `{"userPoolId", "username", "passkeys"}`
+/// (the canonical username; POST adds `credentialId`). `username` may be an alias.
+pub async fn passkeys(
+    State(app): State<Arc<App>>,
+    method: Method,
+    Query(q): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Response {
+    let request = (|| -> Result<(String, String, Option<String>), ApiError> {
+        if method == Method::POST {
+            let v = hook_body(&body)?;
+            let r = Req::new(&v)?;
+            let id = r.opt_str("credentialId")?.map(str::to_owned);
+            return Ok((
+                r.str("userPoolId")?.to_owned(),
+                r.str("username")?.to_owned(),
+                id,
+            ));
+        }
+        if method != Method::GET && method != Method::DELETE {
+            return Err(invalid_parameter("Use GET, POST or DELETE"));
+        }
+        let field = |k: &str| {
+            q.get(k)
+                .filter(|v| !v.is_empty())
+                .cloned()
+                .ok_or_else(|| invalid_parameter(format!("{k} is required")))
+        };
+        Ok((
+            field("userPoolId")?,
+            field("username")?,
+            q.get("credentialId").cloned(),
+        ))
+    })();
+    let (pool_id, name, credential_id) = match request {
+        Ok(x) => x,
+        Err(e) => return error_response(&e),
+    };
+    let valid_id = |id: &str| {
+        (1..=1024).contains(&id.len())
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    if let Some(id) = credential_id.as_deref().filter(|id| !valid_id(id)) {
+        return error_response(&invalid_parameter(format!(
+            "credentialId must be 1 to 1024 base64url characters, not {id:?}"
+        )));
+    }
+    let mut st = app.lock();
+    let Some(p) = st.pools.get_mut(&pool_id) else {
+        return error_response(&resource_not_found(format!(
+            "User pool {pool_id} does not exist."
+        )));
+    };
+    let Some(u) = find_username(p, &name).and_then(|n| p.users.get_mut(&n)) else {
+        return error_response(&user_not_found());
+    };
+    let mut out = json!({ "userPoolId": pool_id, "username": u.username });
+    if method == Method::POST {
+        let id = credential_id.unwrap_or_else(|| URL_SAFE_NO_PAD.encode(random_bytes(32)));
+        if !u.passkeys.contains(&id) {
+            if u.passkeys.len() >= MAX_PASSKEYS {
+                return error_response(&ApiError::new(
+                    "LimitExceededException",
+                    format!("A user can have at most {MAX_PASSKEYS} passkeys."),
+                ));
+            }
+            u.passkeys.push(id.clone());
+        }
+        out["credentialId"] = json!(id);
+    } else if method == Method::DELETE {
+        match &credential_id {
+            Some(id) => u.passkeys.retain(|k| k != id),
+            None => u.passkeys.clear(),
+        }
+    }
+    out["passkeys"] = json!(u.passkeys);
+    if method != Method::GET {
+        app.persist(&st);
+    }
+    ok(out)
 }
 
 /// The call log. `GET /_emulator/calls?operation=NAME` → `{"operation", "count"}` (requests of

@@ -32,6 +32,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/_emulator/faults", any(hooks::faults))
         .route("/_emulator/custom-auth", any(hooks::custom_auth))
         .route("/_emulator/calls", any(hooks::calls))
+        .route("/_emulator/passkeys", any(hooks::passkeys))
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),

@@ -142,6 +142,8 @@ pub struct Pool {
     pub allowed_first_auth_factors: Option<Vec<String>>,
     /// The built-in stand-in for the custom-auth Lambda triggers (`POST /_emulator/custom-auth`).
     pub custom_auth: Option<CustomAuthConfig>,
+    /// `WebAuthnConfiguration` of SetUserPoolMfaConfig (passkeys' relying party, verification).
+    pub web_authn: Option<WebAuthnConfig>,
     /// Extra request fields echoed by DescribeUserPool.
     pub extra: serde_json::Map<String, serde_json::Value>,
     pub users: BTreeMap<String, User>,
@@ -165,6 +167,16 @@ pub struct CustomAuthConfig {
     pub challenge_parameters: BTreeMap<String, String>,
     /// The expected `ANSWER`, compared exactly.
     pub answer: String,
+}
+
+/// `WebAuthnConfiguration` of a pool (SetUserPoolMfaConfig).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WebAuthnConfig {
+    /// `RelyingPartyId`; the passkey challenge names `localhost` when unset.
+    pub relying_party_id: Option<String>,
+    /// `UserVerification`: `preferred` (Cognito's default) or `required`.
+    pub user_verification: Option<String>,
 }
 
 /// `DeviceConfiguration` of a pool.
@@ -287,6 +299,9 @@ pub struct User {
     pub lockouts: Lockouts,
     /// origin_jti of every sign-in that is still live, revoked by GlobalSignOut.
     pub origins: Vec<String>,
+    /// Credential ids (base64url) of the passkeys a test registered for the user
+    /// (`POST /_emulator/passkeys`): USER_AUTH then offers `WEB_AUTHN`.
+    pub passkeys: Vec<String>,
 }
 
 /// A one-time code waiting to be confirmed.
@@ -386,6 +401,15 @@ pub enum SessionStep {
         totp_verified: bool,
     },
     DeviceSrpAuth,
+    /// The passkey challenge of USER_AUTH (its `CREDENTIAL_REQUEST_OPTIONS` challenge).
+    WebAuthn {
+        challenge: String,
+    },
+    /// SignUp's `Session`: may be passed to ConfirmSignUp (never to RespondToAuthChallenge).
+    SignUp,
+    /// ConfirmSignUp's `Session`: InitiateAuth `USER_AUTH` signs the user in with it, the
+    /// confirmation code standing for the first factor.
+    SignUpConfirmed,
     DevicePasswordVerifier {
         device_key: String,
         b_hex: String,
@@ -406,8 +430,19 @@ impl SessionStep {
             SessionStep::CustomChallenge => "CUSTOM_CHALLENGE",
             SessionStep::MfaSetup { .. } => "MFA_SETUP",
             SessionStep::DeviceSrpAuth => "DEVICE_SRP_AUTH",
+            SessionStep::WebAuthn { .. } => "WEB_AUTHN",
+            // Not challenges: `take_session` refuses them (see `is_sign_up`).
+            SessionStep::SignUp => "SIGN_UP",
+            SessionStep::SignUpConfirmed => "SIGN_UP_CONFIRMED",
             SessionStep::DevicePasswordVerifier { .. } => "DEVICE_PASSWORD_VERIFIER",
         }
+    }
+}
+
+impl SessionStep {
+    /// A session of sign-up (SignUp's or ConfirmSignUp's), not of a sign-in challenge.
+    pub fn is_sign_up(&self) -> bool {
+        matches!(self, SessionStep::SignUp | SessionStep::SignUpConfirmed)
     }
 }
 

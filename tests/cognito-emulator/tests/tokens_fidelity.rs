@@ -1,6 +1,7 @@
 //! Tokens, devices and codes as Cognito does them where an app can tell: the refresh token of an
-//! unconfirmed device, RevokeToken's refusals, a Cognito-looking `iss`, GetDevice's attributes,
-//! and confirmation codes that cannot be brute-forced.
+//! unconfirmed device, a stale DEVICE_KEY on an unbound refresh token, RevokeToken's refusals, a
+//! Cognito-looking `iss`, GetDevice's attributes, and confirmation codes that cannot be
+//! brute-forced.
 
 mod common;
 
@@ -63,6 +64,109 @@ async fn the_refresh_token_of_an_unconfirmed_device_is_refused() {
     )
     .await;
     assert!(v["AuthenticationResult"]["AccessToken"].is_string());
+    emu.shutdown().await;
+}
+
+/// A refresh token from a sign-in without a device, refreshed with a DEVICE_KEY that is not a
+/// confirmed device of the user (unknown, forgotten): refused as Cognito refuses a refresh whose
+/// device key does not fit. A confirmed device's key is accepted; without a device
+/// configuration the key is ignored.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stale_device_key_fails_the_refresh_of_an_unbound_token() {
+    let emu = emulator().await;
+    let pool = setup(emu.endpoint(), json!({}), json!({})).await;
+    user(&pool, "sal", json!([])).await;
+    let (_, v) = srp_sign_in(&pool, "sal", PASSWORD, None).await;
+    let unbound = v["AuthenticationResult"]["RefreshToken"].clone();
+    assert!(v["AuthenticationResult"].get("NewDeviceMetadata").is_none());
+    // No device configuration: the key is ignored.
+    let bogus = "us-east-1_00000000-0000-4000-8000-000000000000";
+    ok(
+        &pool.ep,
+        "InitiateAuth",
+        refresh_body(&pool, &unbound, Some(bogus)),
+    )
+    .await;
+
+    ok(
+        &pool.ep,
+        "UpdateUserPool",
+        json!({"UserPoolId": pool.pool_id,
+               "DeviceConfiguration": {"ChallengeRequiredOnNewDevice": false,
+                                       "DeviceOnlyRememberedOnUserPrompt": false}}),
+    )
+    .await;
+    let refused = |t: String, m: String| {
+        assert_eq!(
+            (t.as_str(), m.as_str()),
+            ("NotAuthorizedException", "Invalid Refresh Token")
+        );
+    };
+    let (t, m) = err(
+        &pool.ep,
+        "InitiateAuth",
+        refresh_body(&pool, &unbound, Some(bogus)),
+    )
+    .await;
+    refused(t, m);
+    let (t, m) = err(
+        &pool.ep,
+        "GetTokensFromRefreshToken",
+        json!({"ClientId": pool.client_id, "RefreshToken": unbound, "DeviceKey": bogus}),
+    )
+    .await;
+    refused(t, m);
+    // Without a key (or with an empty one) the unbound token still works.
+    ok(
+        &pool.ep,
+        "InitiateAuth",
+        refresh_body(&pool, &unbound, None),
+    )
+    .await;
+    ok(
+        &pool.ep,
+        "InitiateAuth",
+        refresh_body(&pool, &unbound, Some("")),
+    )
+    .await;
+
+    // A confirmed device of the user fits; the tokens stay without a device.
+    let (_, v) = srp_sign_in(&pool, "sal", PASSWORD, None).await;
+    let auth = v["AuthenticationResult"].clone();
+    let (device, _) = confirm_device(&pool, &auth).await;
+    let v = ok(
+        &pool.ep,
+        "InitiateAuth",
+        refresh_body(&pool, &unbound, Some(&device.key)),
+    )
+    .await;
+    let access = claims(&v["AuthenticationResult"]["AccessToken"]);
+    assert!(access.get("device_key").is_none(), "{access}");
+    // Once forgotten, the same key is stale.
+    ok(
+        &pool.ep,
+        "ForgetDevice",
+        json!({"AccessToken": auth["AccessToken"], "DeviceKey": device.key}),
+    )
+    .await;
+    let (t, m) = err(
+        &pool.ep,
+        "InitiateAuth",
+        refresh_body(&pool, &unbound, Some(&device.key)),
+    )
+    .await;
+    refused(t, m);
+    // Another user's confirmed device does not fit either.
+    user(&pool, "tim", json!([])).await;
+    let (_, v) = srp_sign_in(&pool, "tim", PASSWORD, None).await;
+    let (tims, _) = confirm_device(&pool, &v["AuthenticationResult"]).await;
+    let (t, m) = err(
+        &pool.ep,
+        "InitiateAuth",
+        refresh_body(&pool, &unbound, Some(&tims.key)),
+    )
+    .await;
+    refused(t, m);
     emu.shutdown().await;
 }
 

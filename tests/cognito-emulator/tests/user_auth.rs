@@ -68,7 +68,7 @@ async fn sign_in_policy_and_available_challenges() {
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["ChallengeName"], "SELECT_CHALLENGE");
     assert_eq!(available(&v), vec!["PASSWORD", "PASSWORD_SRP"]);
-    // WEB_AUTHN is a valid name but never available.
+    // WEB_AUTHN is a valid name, available only with a passkey (passkeys.rs).
     let (_, v) = initiate(
         &pool,
         json!({"USERNAME": "ann", "PREFERRED_CHALLENGE": "WEB_AUTHN"}),

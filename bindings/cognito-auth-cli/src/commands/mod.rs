@@ -1,6 +1,8 @@
 //! The commands, and the [`AuthClient`] they share, built from the global flags.
 
 mod account;
+#[cfg(feature = "admin")]
+pub mod admin;
 mod devices;
 mod emulator;
 mod mfa;
@@ -105,6 +107,8 @@ pub async fn run(cli: Cli) -> Result<Report, CliError> {
             }
             .map_err(ctx)
         }
+        #[cfg(feature = "admin")]
+        Command::Admin(sub) => admin::run(&global, sub).await,
     }
 }
 

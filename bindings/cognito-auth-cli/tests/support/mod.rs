@@ -154,6 +154,42 @@ impl Env {
         run_bin(&all, stdin, &[])
     }
 
+    /// Runs `cognito-auth --json <pool flags> --store STORE ARGS`: another device of the same app.
+    pub fn run_in(&self, store: &std::path::Path, args: &[&str], stdin: Option<&str>) -> Run {
+        let store = store.to_str().expect("utf-8 path");
+        let mut all = vec![
+            "--json",
+            "--endpoint",
+            &self.endpoint,
+            "--user-pool-id",
+            &self.pool_id,
+            "--client-id",
+            &self.client_id,
+            "--store",
+            store,
+        ];
+        all.extend(args);
+        run_bin(&all, stdin, &[])
+    }
+
+    /// Runs `cognito-auth --json --endpoint E --user-pool-id P admin ARGS` with the AWS standard
+    /// chain given dummy keys in the environment, the shared config files pointed at nothing and
+    /// EC2 instance metadata off: every request goes to the emulator on 127.0.0.1.
+    pub fn admin(&self, args: &[&str]) -> Run {
+        let mut all = vec![
+            "--json",
+            "--endpoint",
+            &self.endpoint,
+            "--user-pool-id",
+            &self.pool_id,
+            "admin",
+        ];
+        all.extend(args);
+        let none = self.store.path().join("no-aws-config");
+        let none = none.to_str().expect("utf-8 path");
+        run_bin(&all, None, &admin_env(none))
+    }
+
     /// The newest code in the outbox for `username` with this purpose (`SIGN_UP`, `MFA`).
     pub fn code(&self, username: &str, purpose: &str) -> String {
         let path = format!(
@@ -235,6 +271,18 @@ impl Drop for Env {
     }
 }
 
+/// The AWS environment of the admin tests: dummy static keys, no shared config or credentials
+/// file (`missing` is a path that does not exist), no instance metadata.
+pub fn admin_env(missing: &str) -> Vec<(&'static str, &str)> {
+    vec![
+        ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+        ("AWS_SECRET_ACCESS_KEY", "not-a-secret"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+        ("AWS_CONFIG_FILE", missing),
+        ("AWS_SHARED_CREDENTIALS_FILE", missing),
+    ]
+}
+
 /// Runs the binary with `args`, `stdin` and extra environment variables.
 pub fn run_bin(args: &[&str], stdin: Option<&str>, envs: &[(&str, &str)]) -> Run {
     let mut command = Command::new(BIN);
@@ -252,6 +300,13 @@ pub fn run_bin(args: &[&str], stdin: Option<&str>, envs: &[(&str, &str)]) -> Run
         "COGNITO_AUTH_STORE",
     ] {
         command.env_remove(var);
+    }
+    // Nothing of this machine's AWS configuration reaches the binary: the admin tests give it
+    // their own (see `Env::admin`).
+    for (var, _) in std::env::vars_os() {
+        if var.to_string_lossy().starts_with("AWS_") {
+            command.env_remove(var);
+        }
     }
     command.envs(envs.iter().copied());
     let mut child = command.spawn().expect("spawn cognito-auth");

@@ -47,32 +47,51 @@ fn confirmed<'a>(u: &'a User, key: &str) -> ApiResult<&'a Device> {
         .ok_or_else(not_found)
 }
 
-fn list(pool_id: &str, u: &User, req: Req) -> ApiResult<Value> {
-    let limit = req.opt_i64("Limit")?.unwrap_or(60);
-    if !(0..=60).contains(&limit) {
-        return Err(invalid_parameter(
-            "1 validation error detected: Value at 'limit' failed to satisfy constraint: Member must have value less than or equal to 60",
-        ));
+/// `Limit` of ListDevices / AdminListDevices: 0 to 60 (0 or absent: 60).
+fn page_limit(req: Req) -> ApiResult<usize> {
+    let bound = |value: i64, constraint: &str| {
+        invalid_parameter(format!(
+            "1 validation error detected: Value '{value}' at 'limit' failed to satisfy constraint: Member must have value {constraint}"
+        ))
+    };
+    match req.opt_i64("Limit")? {
+        None | Some(0) => Ok(60),
+        Some(l) if l > 60 => Err(bound(l, "less than or equal to 60")),
+        Some(l) if l < 0 => Err(bound(l, "greater than or equal to 0")),
+        Some(l) => Ok(l as usize),
     }
-    let limit = if limit == 0 { 60 } else { limit as usize };
+}
+
+/// Where a page ended: the last device returned, as `<created>.<key>`. The next page starts
+/// strictly after that place, so forgetting devices between pages neither skips nor repeats one.
+fn page_token(d: &Device) -> String {
+    format!("{}.{}", d.created, d.key)
+}
+
+fn list(pool_id: &str, u: &User, req: Req) -> ApiResult<Value> {
+    let limit = page_limit(req)?;
     let mut devices: Vec<&Device> = u.devices.values().filter(|d| d.confirmed).collect();
     devices.sort_by(|a, b| (a.created, &a.key).cmp(&(b.created, &b.key)));
     let start = match req.opt_str("PaginationToken")? {
         None => 0,
-        Some(t) => devices
-            .iter()
-            .position(|d| d.key == t)
-            .ok_or_else(|| invalid_parameter("Invalid pagination token"))?,
+        Some(t) => {
+            let (created, key) = t
+                .split_once('.')
+                .and_then(|(c, k)| Some((c.parse::<u64>().ok()?, k)))
+                .filter(|(_, k)| !k.is_empty())
+                .ok_or_else(|| invalid_parameter("Invalid pagination token"))?;
+            devices
+                .iter()
+                .position(|d| (d.created, d.key.as_str()) > (created, key))
+                .unwrap_or(devices.len())
+        }
     };
-    let page: Vec<Value> = devices
-        .iter()
-        .skip(start)
-        .take(limit)
-        .map(|d| device_json(pool_id, &u.username, d))
-        .collect();
-    let mut out = json!({ "Devices": page });
-    if let (Some(next), Value::Object(m)) = (devices.get(start + limit), &mut out) {
-        m.insert("PaginationToken".into(), json!(next.key));
+    let page: Vec<&Device> = devices.iter().skip(start).take(limit).copied().collect();
+    let mut out = json!({ "Devices": page.iter().map(|d| device_json(pool_id, &u.username, d)).collect::<Vec<_>>() });
+    if let (Some(last), true, Value::Object(m)) =
+        (page.last(), start + page.len() < devices.len(), &mut out)
+    {
+        m.insert("PaginationToken".into(), json!(page_token(last)));
     }
     Ok(out)
 }
@@ -125,7 +144,7 @@ fn parse_status(req: Req) -> ApiResult<bool> {
         Some("remembered") => Ok(true),
         Some("not_remembered") | None => Ok(false),
         Some(other) => Err(invalid_parameter(format!(
-            "Invalid DeviceRememberedStatus {other}"
+            "1 validation error detected: Value '{other}' at 'deviceRememberedStatus' failed to satisfy constraint: Member must satisfy enum value set: [remembered, not_remembered]"
         ))),
     }
 }

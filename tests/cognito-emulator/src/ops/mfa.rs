@@ -22,6 +22,17 @@ fn mfa_config_json(p: &crate::state::Pool) -> Value {
     if p.email_mfa_enabled {
         out.insert("EmailMfaConfiguration".into(), json!({}));
     }
+    if let Some(w) = &p.web_authn {
+        let mut c = Map::new();
+        if let Some(rp) = &w.relying_party_id {
+            c.insert("RelyingPartyId".into(), json!(rp));
+        }
+        c.insert(
+            "UserVerification".into(),
+            json!(w.user_verification.as_deref().unwrap_or("preferred")),
+        );
+        out.insert("WebAuthnConfiguration".into(), Value::Object(c));
+    }
     out.insert("MfaConfiguration".into(), json!(p.mfa_configuration));
     Value::Object(out)
 }
@@ -34,6 +45,22 @@ pub fn set_user_pool_mfa_config(app: &App, req: Req) -> ApiResult<Value> {
         None => None,
     };
     let email = req.opt_obj("EmailMfaConfiguration")?.is_some();
+    let web_authn = match req.opt_obj("WebAuthnConfiguration")? {
+        None => None,
+        Some(w) => {
+            let user_verification = match w.opt_str("UserVerification")? {
+                None => None,
+                Some(v @ ("required" | "preferred")) => Some(v.to_owned()),
+                Some(_) => return Err(invalid_parameter(
+                    "1 validation error detected: Value at 'webAuthnConfiguration.userVerification' failed to satisfy constraint: Member must satisfy enum value set: [required, preferred]",
+                )),
+            };
+            Some(crate::state::WebAuthnConfig {
+                relying_party_id: w.opt_str("RelyingPartyId")?.map(str::to_owned),
+                user_verification,
+            })
+        }
+    };
     let mfa = match req.opt_str("MfaConfiguration")? {
         None => None,
         Some(m @ ("OFF" | "ON" | "OPTIONAL")) => Some(m.to_owned()),
@@ -55,6 +82,9 @@ pub fn set_user_pool_mfa_config(app: &App, req: Req) -> ApiResult<Value> {
     }
     if email {
         p.email_mfa_enabled = true;
+    }
+    if web_authn.is_some() {
+        p.web_authn = web_authn;
     }
     if let Some(m) = mfa {
         if m != "OFF" && !p.sms_mfa_enabled && !p.totp_enabled && !p.email_mfa_enabled {
@@ -144,6 +174,26 @@ pub fn admin_set_user_mfa_preference(app: &App, req: Req) -> ApiResult<Value> {
     let now = st.now();
     let u = user_mut(pool_mut(&mut st, pool_id)?, username)?;
     apply_preferences(u, req, true)?;
+    u.modified = now;
+    Ok(json!({}))
+}
+
+/// AdminDeleteSoftwareToken: deletes the user's TOTP factor (a verified token and one being
+/// set up) and any preference for it; SMS and e-mail MFA stay as they are. With MFA required
+/// and no other method left, the next sign-in gets MFA_SETUP. A user without a token: success
+/// (nothing to delete; the API reference does not name an error for it).
+pub fn admin_delete_software_token(app: &App, req: Req) -> ApiResult<Value> {
+    let pool_id = req.str("UserPoolId")?;
+    let username = req.str("Username")?;
+    let mut st = app.lock();
+    let now = st.now();
+    let u = user_mut(pool_mut(&mut st, pool_id)?, username)?;
+    u.totp_secret = None;
+    u.pending_totp_secret = None;
+    u.totp_mfa_enabled = false;
+    if u.preferred_mfa.as_deref() == Some("SOFTWARE_TOKEN_MFA") {
+        u.preferred_mfa = None;
+    }
     u.modified = now;
     Ok(json!({}))
 }

@@ -190,6 +190,7 @@ pub fn create_user_pool(app: &App, req: Req) -> ApiResult<Value> {
         auto_verified_attributes: req.str_list("AutoVerifiedAttributes")?,
         allowed_first_auth_factors: parse_first_auth_factors(req)?,
         custom_auth: None,
+        web_authn: None,
         extra: extra_fields(req, POOL_EXTRA),
         users: Default::default(),
     };

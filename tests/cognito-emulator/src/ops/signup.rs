@@ -7,7 +7,9 @@ use super::{
     make_verifier, pool, pool_mut, send, user_mut, user_names, user_ref, App,
 };
 use crate::protocol::{invalid_parameter, not_authorized, ApiError, ApiResult, Req};
-use crate::state::{PendingCode, State, User, CONFIRM_CODE_TTL, FORGOT_CODE_TTL};
+use crate::state::{
+    AuthContext, PendingCode, SessionStep, State, User, CONFIRM_CODE_TTL, FORGOT_CODE_TTL,
+};
 use crate::util::random_code;
 
 /// Creates a code, stores it on the user and "sends" it. Returns CodeDeliveryDetails.
@@ -154,7 +156,13 @@ pub fn sign_up(app: &App, req: Req) -> ApiResult<Value> {
     let target = delivery_target(p, &user);
     let (canonical, sub) = (user.username.clone(), user.sub.clone());
     p.users.insert(canonical.clone(), user);
-    let mut out = json!({ "UserConfirmed": false, "UserSub": sub });
+    // SignUp's Session: ConfirmSignUp may be given it (then it must be this user's and client's).
+    let session = super::auth::new_session(
+        &mut st,
+        sign_up_context(&pool_id, client_id, &canonical),
+        SessionStep::SignUp,
+    );
+    let mut out = json!({ "UserConfirmed": false, "UserSub": sub, "Session": session });
     if let Some((channel, attr, dest)) = target {
         let details = issue_code(
             &mut st,
@@ -173,24 +181,51 @@ pub fn sign_up(app: &App, req: Req) -> ApiResult<Value> {
     Ok(out)
 }
 
+/// The context of a sign-up session: the user, bound to the client.
+fn sign_up_context(pool_id: &str, client_id: &str, username: &str) -> AuthContext {
+    AuthContext {
+        pool_id: pool_id.to_owned(),
+        client_id: client_id.to_owned(),
+        username: username.to_owned(),
+        ..AuthContext::default()
+    }
+}
+
+/// ConfirmSignUp. An optional `Session` must be SignUp's session of this user and client, live
+/// and unused (checked before the code, so a refused session leaves the code usable). Success
+/// returns a new `Session` (with or without one in the request, as the API reference describes
+/// it and as Amplify relies on) with which InitiateAuth `USER_AUTH` signs the user in.
 pub fn confirm_sign_up(app: &App, req: Req) -> ApiResult<Value> {
     let client_id = req.str("ClientId")?;
     let username = req.str("Username")?;
     let code = req.str("ConfirmationCode")?;
     let secret_hash = req.opt_str("SecretHash")?;
+    let session_id = req.opt_str("Session")?.filter(|s| !s.is_empty());
     let mut st = app.lock();
     let now = st.now();
     let (pool_id, hides) = client_pool(&st, client_id, username, secret_hash)?;
     if hidden_unknown(&st, &pool_id, username, hides) {
         return Err(code_mismatch());
     }
-    let u = user_mut(pool_mut(&mut st, &pool_id)?, username)?;
+    let u = user_ref(pool(&st, &pool_id)?, username)?;
     if u.status != "UNCONFIRMED" {
         return Err(not_authorized(format!(
             "User cannot be confirmed. Current status is {}",
             u.status
         )));
     }
+    let canonical = u.username.clone();
+    if let Some(id) = session_id {
+        super::auth::sign_up_session(
+            &mut st,
+            id,
+            &SessionStep::SignUp,
+            client_id,
+            &pool_id,
+            &canonical,
+        )?;
+    }
+    let u = user_mut(pool_mut(&mut st, &pool_id)?, &canonical)?;
     let pending = take_code(u, "SIGN_UP", None, code, now)?;
     u.status = "CONFIRMED".into();
     if let Some(attr) = pending.attribute {
@@ -198,7 +233,15 @@ pub fn confirm_sign_up(app: &App, req: Req) -> ApiResult<Value> {
             .insert(format!("{attr}_verified"), "true".into());
     }
     u.modified = now;
-    Ok(json!({}))
+    if let Some(s) = session_id.and_then(|id| st.sessions.get_mut(id)) {
+        s.used = true;
+    }
+    let session = super::auth::new_session(
+        &mut st,
+        sign_up_context(&pool_id, client_id, &canonical),
+        SessionStep::SignUpConfirmed,
+    );
+    Ok(json!({ "Session": session }))
 }
 
 pub fn resend_confirmation_code(app: &App, req: Req) -> ApiResult<Value> {

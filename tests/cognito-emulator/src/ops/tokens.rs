@@ -223,6 +223,7 @@ pub(crate) fn refresh(
     // returned, ConfirmDevice not called), with or without DEVICE_KEY. ForgetDevice deletes the
     // refresh tokens bound to the device, so a missing device is an unconfirmed one since
     // dropped.
+    let device_key = device_key.filter(|k| !k.is_empty());
     let mut bound_device = None;
     if let Some(k) = &r.device_key {
         match u.devices.get(k) {
@@ -230,6 +231,15 @@ pub(crate) fn refresh(
                 bound_device = Some(k.clone());
             }
             _ => return Err(not_authorized("Invalid Refresh Token")),
+        }
+    } else if let Some(k) = device_key {
+        // A token from a sign-in without a device, refreshed with a DEVICE_KEY: the key must
+        // still be a confirmed device of the user (a forgotten or unknown key is refused, as
+        // Cognito refuses a refresh whose device key does not fit). Without a device
+        // configuration, DEVICE_KEY is ignored as everywhere else.
+        let confirmed = u.devices.get(k).is_some_and(|d| d.confirmed);
+        if p.device_configuration.is_some() && !confirmed {
+            return Err(invalid());
         }
     }
     let (id_token, access_token) = sign_tokens(

@@ -5,7 +5,7 @@
 //! | --- | --- |
 //! | `session.rs` | sessions: issue, take (once), restore after a wrong code |
 //! | `password.rs` | `USER_SRP_AUTH` / `PASSWORD_VERIFIER`, `USER_PASSWORD_AUTH`, `NEW_PASSWORD_REQUIRED` |
-//! | `user_auth.rs` | `USER_AUTH` and `SELECT_CHALLENGE` |
+//! | `user_auth.rs` | `USER_AUTH`, `SELECT_CHALLENGE`, `WEB_AUTHN`, sign-in after sign-up |
 //! | `custom.rs` | `CUSTOM_AUTH` |
 //! | `mfa.rs` | MFA: choice, code challenges, answers, e-mail MFA set-up |
 //! | `device.rs` | `DEVICE_SRP_AUTH`, `DEVICE_PASSWORD_VERIFIER` |
@@ -54,7 +54,7 @@ pub(crate) use attempts::totp_reused;
 pub(crate) use mfa::mfa_methods;
 pub(crate) use phantom::phantom_destination;
 use session::{device_gone, take_session_by_block, DEVICE_GONE};
-pub(crate) use session::{new_session, restore_session, take_session};
+pub(crate) use session::{new_session, restore_session, sign_up_session, take_session};
 
 pub(super) fn param<'a>(m: &'a BTreeMap<String, String>, k: &str) -> ApiResult<&'a str> {
     m.get(k)
@@ -125,6 +125,13 @@ pub fn initiate_auth(app: &App, req: Req) -> ApiResult<Value> {
     let flow = req.str("AuthFlow")?;
     let client_id = req.str("ClientId")?;
     let params = req.str_map("AuthParameters")?;
+    // `Session` in InitiateAuth is ConfirmSignUp's, for USER_AUTH only.
+    let session = req.opt_str("Session")?.filter(|s| !s.is_empty());
+    if session.is_some() && flow != "USER_AUTH" {
+        return Err(invalid_parameter(format!(
+            "Session is only accepted with AuthFlow USER_AUTH (a session from ConfirmSignUp), not {flow}"
+        )));
+    }
     match flow {
         "USER_SRP_AUTH" => user_srp_auth(app, client_id, &params),
         "USER_PASSWORD_AUTH" => user_password_auth(app, client_id, &params),
@@ -145,7 +152,10 @@ pub fn initiate_auth(app: &App, req: Req) -> ApiResult<Value> {
             )?;
             Ok(json!({ "AuthenticationResult": out, "ChallengeParameters": {} }))
         }
-        "USER_AUTH" => user_auth(app, client_id, &params),
+        "USER_AUTH" => match session {
+            Some(id) => user_auth_after_sign_up(app, client_id, id, &params),
+            None => user_auth(app, client_id, &params),
+        },
         "CUSTOM_AUTH" => custom_auth(app, client_id, &params),
         "ADMIN_NO_SRP_AUTH" | "ADMIN_USER_PASSWORD_AUTH" => Err(
             invalid_parameter(format!("The emulator does not support AuthFlow {flow}")),
@@ -262,6 +272,7 @@ pub fn respond_to_auth_challenge(app: &App, req: Req) -> ApiResult<Value> {
         "SELECT_CHALLENGE",
         "SMS_OTP",
         "CUSTOM_CHALLENGE",
+        "WEB_AUTHN",
     ];
     if !KNOWN.contains(&name) {
         return Err(invalid_parameter(format!(
@@ -338,6 +349,7 @@ pub(super) fn answer_challenge(
             start_first_factor(app, s.ctx, answer, resp)
         }
         ("CUSTOM_CHALLENGE", Some((_, s))) => custom_answer(app, s, resp),
+        ("WEB_AUTHN", Some(_)) => web_authn_answer(resp),
         ("SMS_MFA" | "SOFTWARE_TOKEN_MFA" | "EMAIL_OTP" | "SMS_OTP", Some((id, s))) => {
             mfa_answer(app, &id, s, name, resp)
         }

@@ -42,7 +42,8 @@ pub(crate) fn take_session(
         .sessions
         .get_mut(id)
         .ok_or_else(|| not_authorized("Invalid session for the user."))?;
-    if s.ctx.client_id != client_id {
+    // Sign-up sessions are not challenges: only ConfirmSignUp and InitiateAuth take them.
+    if s.ctx.client_id != client_id || s.step.is_sign_up() {
         return Err(not_authorized("Invalid session for the user."));
     }
     if s.used {
@@ -120,4 +121,38 @@ pub(crate) fn restore_session(st: &mut State, id: &str) {
             s.used = false;
         }
     }
+}
+
+/// The unused, unexpired sign-up session `id` of `step` (SignUp's or ConfirmSignUp's), which
+/// must belong to `username` of `pool_id` through `client_id`. The caller marks it used.
+pub(crate) fn sign_up_session<'a>(
+    st: &'a mut State,
+    id: &str,
+    step: &SessionStep,
+    client_id: &str,
+    pool_id: &str,
+    username: &str,
+) -> ApiResult<&'a mut Session> {
+    let now = st.now();
+    let invalid = || not_authorized("Invalid session for the user.");
+    let s = st.sessions.get_mut(id).ok_or_else(invalid)?;
+    let ctx = &s.ctx;
+    if std::mem::discriminant(&s.step) != std::mem::discriminant(step)
+        || ctx.client_id != client_id
+        || ctx.pool_id != pool_id
+        || ctx.username != username
+    {
+        return Err(invalid());
+    }
+    if s.used {
+        return Err(not_authorized(
+            "Invalid session for the user, session can only be used once.",
+        ));
+    }
+    if s.expires_at <= now {
+        return Err(not_authorized(
+            "Invalid session for the user, session is expired.",
+        ));
+    }
+    Ok(s)
 }
