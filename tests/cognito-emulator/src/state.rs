@@ -1,10 +1,10 @@
 //! The emulator's whole state (pools, clients, users, devices, sessions, tokens, outbox); its
 //! file is written by `persist.rs`.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::lockout::Lockouts;
 
@@ -43,8 +43,12 @@ pub struct State {
     pub clients: BTreeMap<String, AppClient>,
     pub sessions: HashMap<String, Session>,
     pub refresh_tokens: HashMap<String, RefreshRecord>,
-    /// `origin_jti`s whose tokens were revoked (GlobalSignOut, RevokeToken).
-    pub revoked_origins: BTreeSet<String>,
+    /// `origin_jti`s whose tokens were revoked (GlobalSignOut, RevokeToken, user deletion), each
+    /// with the emulator time until which a token of it may still be presented: after that
+    /// `purge` forgets it (it used to be kept for ever, ~100 bytes per sign-out). A state file
+    /// of an older version has a plain list.
+    #[serde(deserialize_with = "revoked_origins_any_version")]
+    pub revoked_origins: BTreeMap<String, u64>,
     pub outbox: Vec<Message>,
     /// Key (hex) from which the fake SRP salt and verifier of unknown usernames are derived, so
     /// that with `PreventUserExistenceErrors = ENABLED` a name gets the same salt every time.
@@ -97,10 +101,52 @@ impl State {
         self.purged_at = now;
         self.sessions.retain(|_, s| s.expires_at + 60 > now);
         self.refresh_tokens.retain(|_, r| r.expires_at > now);
+        self.revoked_origins.retain(|_, until| *until > now);
         let idle = crate::lockout::MAX_LOCKOUT_SECS;
         self.phantom_lockouts.retain(|_, l| {
             l.password.last_attempt + idle > now || l.code.last_attempt + idle > now
         });
+    }
+
+    /// Whether the tokens of `origin` were revoked.
+    pub fn is_revoked(&self, origin: &str) -> bool {
+        self.revoked_origins.contains_key(origin)
+    }
+
+    /// Revokes the tokens of `origin`, whose refresh token (if any) was just deleted: only its
+    /// ID and access tokens remain, and they expire within [`TOKEN_TTL`].
+    pub fn revoke_origin(&mut self, origin: String) {
+        let until = self.now() + TOKEN_TTL;
+        let entry = self.revoked_origins.entry(origin).or_insert(until);
+        *entry = (*entry).max(until);
+    }
+
+    /// Revokes the tokens of `origins` whose refresh tokens stay (refused as revoked until they
+    /// expire): each is remembered until its last token has expired.
+    pub fn revoke_origins(&mut self, origins: Vec<String>) {
+        if origins.is_empty() {
+            return;
+        }
+        let now = self.now();
+        let wanted: HashSet<&str> = origins.iter().map(String::as_str).collect();
+        let mut last: HashMap<&str, u64> = HashMap::new();
+        for r in self.refresh_tokens.values() {
+            if let Some(origin) = wanted.get(r.origin_jti.as_str()) {
+                let t = last.entry(*origin).or_insert(0);
+                *t = (*t).max(r.expires_at);
+            }
+        }
+        let untils: Vec<(String, u64)> = origins
+            .iter()
+            .map(|o| {
+                let refresh = last.get(o.as_str()).copied().unwrap_or(0);
+                (o.clone(), (now + TOKEN_TTL).max(refresh))
+            })
+            .collect();
+        for (origin, until) in untils {
+            let entry = self.revoked_origins.entry(origin).or_insert(until);
+            *entry = (*entry).max(until);
+        }
     }
 
     /// Purges when the last purge is [`PURGE_INTERVAL`] away (either way: the clock can be
@@ -111,6 +157,26 @@ impl State {
             self.purge();
         }
     }
+}
+
+/// Reads `revoked_origins` as this version writes it (origin → until) or as older ones did (a
+/// list): those are kept as long as a refresh token could live, counted from now.
+fn revoked_origins_any_version<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<BTreeMap<String, u64>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum AnyVersion {
+        Until(BTreeMap<String, u64>),
+        List(Vec<String>),
+    }
+    Ok(match AnyVersion::deserialize(deserializer)? {
+        AnyVersion::Until(map) => map,
+        AnyVersion::List(list) => {
+            let until = system_secs().max(0) as u64 + REFRESH_TTL;
+            list.into_iter().map(|o| (o, until)).collect()
+        }
+    })
 }
 
 fn system_secs() -> i64 {
@@ -491,6 +557,51 @@ mod tests {
             used: true,
             attempts: 0,
         }
+    }
+
+    fn refresh_record(origin: &str, expires_at: u64) -> RefreshRecord {
+        RefreshRecord {
+            origin_jti: origin.into(),
+            expires_at,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn revoked_origins_are_forgotten_once_their_tokens_have_expired() {
+        let mut st = State::default();
+        st.freeze_clock(true);
+        let now = st.now();
+        // RevokeToken: the refresh token is gone, ID and access tokens live an hour at most.
+        st.revoke_origin("signed-out".into());
+        // GlobalSignOut: "kept" still has a refresh token, refused until it expires.
+        st.refresh_tokens
+            .insert("rt".into(), refresh_record("kept", now + 3 * TOKEN_TTL));
+        st.revoke_origins(vec!["kept".into(), "no-refresh-token".into()]);
+        for origin in ["signed-out", "kept", "no-refresh-token"] {
+            assert!(st.is_revoked(origin), "{origin}");
+        }
+        st.clock_offset += TOKEN_TTL as i64 - 1;
+        st.purge();
+        assert_eq!(st.revoked_origins.len(), 3, "nothing has expired yet");
+        st.clock_offset += 1;
+        st.purge();
+        assert!(!st.is_revoked("signed-out"));
+        assert!(!st.is_revoked("no-refresh-token"));
+        assert!(st.is_revoked("kept"), "its refresh token is still there");
+        st.clock_offset += 2 * TOKEN_TTL as i64;
+        st.purge();
+        assert!(st.revoked_origins.is_empty() && st.refresh_tokens.is_empty());
+    }
+
+    #[test]
+    fn revoked_origins_load_from_both_state_versions() {
+        let old: State = serde_json::from_str(r#"{"revoked_origins": ["a", "b"]}"#).unwrap();
+        assert!(old.is_revoked("a") && old.is_revoked("b"));
+        assert!(old.revoked_origins["a"] >= old.now() + REFRESH_TTL - 5);
+        let saved = serde_json::to_string(&old).unwrap();
+        let new: State = serde_json::from_str(&saved).unwrap();
+        assert_eq!(new.revoked_origins, old.revoked_origins);
     }
 
     #[test]

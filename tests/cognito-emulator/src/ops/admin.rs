@@ -232,7 +232,7 @@ pub fn admin_delete_user(app: &App, req: Req) -> ApiResult<Value> {
     let p = pool_mut(&mut st, pool_id)?;
     let canonical = user_ref(p, username)?.username.clone();
     if let Some(u) = p.users.remove(&canonical) {
-        st.revoked_origins.extend(u.origins);
+        st.revoke_origins(u.origins);
     }
     Ok(json!({}))
 }

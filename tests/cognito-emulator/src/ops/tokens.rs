@@ -194,7 +194,7 @@ pub(crate) fn refresh(
     if r.expires_at <= now {
         return Err(not_authorized("Refresh Token has expired"));
     }
-    if st.revoked_origins.contains(&r.origin_jti) {
+    if st.is_revoked(&r.origin_jti) {
         return Err(not_authorized("Refresh Token has been revoked"));
     }
     let p = pool(&st, &r.pool_id)?;
@@ -280,7 +280,7 @@ pub(crate) fn authorize(app: &App, st: &State, token: &str) -> ApiResult<(String
         .get("origin_jti")
         .and_then(Value::as_str)
         .ok_or_else(invalid)?;
-    if st.revoked_origins.contains(origin) {
+    if st.is_revoked(origin) {
         return Err(not_authorized("Access Token has been revoked"));
     }
     let iss = claims
@@ -321,7 +321,7 @@ fn sign_out(st: &mut State, pool_id: &str, username: &str) -> ApiResult<()> {
         .get_mut(username)
         .ok_or_else(user_not_found)?;
     let origins = std::mem::take(&mut u.origins);
-    st.revoked_origins.extend(origins);
+    st.revoke_origins(origins);
     Ok(())
 }
 
@@ -374,7 +374,7 @@ pub fn revoke_token(app: &App, req: Req) -> ApiResult<Value> {
         // Cognito answers success for an unknown token.
         None => return Ok(json!({})),
     };
-    st.revoked_origins.insert(origin);
     st.refresh_tokens.remove(token);
+    st.revoke_origin(origin);
     Ok(json!({}))
 }

@@ -239,7 +239,7 @@ pub fn delete_user(app: &App, req: Req) -> ApiResult<Value> {
     let mut st = app.lock();
     let (pool_id, username, _) = authorize(app, &st, token)?;
     if let Some(u) = pool_mut(&mut st, &pool_id)?.users.remove(&username) {
-        st.revoked_origins.extend(u.origins);
+        st.revoke_origins(u.origins);
     }
     Ok(json!({}))
 }
