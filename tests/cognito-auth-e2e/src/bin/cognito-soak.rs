@@ -164,6 +164,11 @@ impl Emulator {
     fn pid(&self) -> u32 {
         self.child.id()
     }
+
+    /// How it ended, if it has.
+    fn exited(&mut self) -> Option<std::process::ExitStatus> {
+        self.child.try_wait().ok().flatten()
+    }
 }
 
 impl Drop for Emulator {
@@ -531,7 +536,7 @@ async fn main() {
     let sample_every =
         Duration::from_secs_f64(args.sample_secs.min(duration.as_secs_f64() / 4.0).max(0.5));
 
-    let emulator = match Emulator::start(&args.emulator_bin) {
+    let mut emulator = match Emulator::start(&args.emulator_bin) {
         Ok(e) => e,
         Err(e) => {
             eprintln!("cognito-soak: {e}");
@@ -617,6 +622,16 @@ async fn main() {
             sample.client.threads,
             load_average()
         );
+        if let Some(status) = emulator.exited() {
+            // Someone else stopped it (it exits 0 on SIGINT / SIGTERM): nothing more to learn.
+            println!(
+                "soak: FAIL: the emulator exited ({status}) at t={:.0}s",
+                sample.at
+            );
+            counters.error(format!("the emulator exited ({status})"));
+            samples.push(sample);
+            break;
+        }
         if warm.is_none() && at >= warmup {
             warm = Some((sample.emulator, sample.client));
         }
