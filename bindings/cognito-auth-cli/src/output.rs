@@ -180,13 +180,24 @@ pub fn next_step_text(step: &SignInNextStep) -> String {
         ConfirmSignInWithCustomChallenge { .. } => {
             format!("Answer the custom challenge: `{CONFIRM} ANSWER`.")
         }
-        ContinueSignInWithFirstFactorSelection { available_factors } => format!(
-            "Choose how to sign in ({}): `{CONFIRM} FACTOR`.",
+        ContinueSignInWithFirstFactorSelection {
+            available_factors,
+            unsupported_factors,
+        } => format!(
+            "Choose how to sign in ({}): `{CONFIRM} FACTOR`.{}",
             available_factors
                 .iter()
                 .map(|f| f.wire_name())
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(", "),
+            if unsupported_factors.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (Also offered, but not supported here: {}.)",
+                    unsupported_factors.join(", ")
+                )
+            }
         ),
         ConfirmSignUp => {
             "The sign-up is not confirmed: run `cognito-auth confirm-sign-up --username NAME CODE`, then sign in again.".into()

@@ -28,7 +28,27 @@ pub(super) fn on_failure(ctx: FlowContext, awaiting: Awaiting, error: AuthError)
     let device_unusable = exception == Some(CognitoException::ResourceNotFound)
         || (device_step && exception == Some(CognitoException::NotAuthorized));
     if device_unusable && ctx.device.is_some() {
-        return Step::idle(Effect::DeviceRejected);
+        return match awaiting {
+            // Refused only for its DEVICE_KEY, the answer did not use the session up: the step
+            // waits again without the device, for the driver to send the same answer again.
+            Awaiting::UserAnswer {
+                challenge,
+                session,
+                next_step,
+            } => Step::new(
+                SignInState::AwaitingUser {
+                    ctx: FlowContext {
+                        device: None,
+                        ..ctx
+                    },
+                    challenge,
+                    session,
+                    next_step,
+                },
+                vec![Effect::DeviceRejected],
+            ),
+            _ => Step::idle(Effect::DeviceRejected),
+        };
     }
     match (awaiting, exception) {
         (
