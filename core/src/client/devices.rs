@@ -327,8 +327,20 @@ impl AuthClient {
             access_token: self.access_token().await?,
             device_key: device_key.clone(),
         };
-        self.call::<_, Empty>("ForgetDevice", &request).await?;
-        if current.is_some_and(|d| d.device_key == device_key) {
+        let this_device = current.is_some_and(|d| d.device_key == device_key);
+        match self.call::<_, Empty>("ForgetDevice", &request).await {
+            Ok(_) => {}
+            // This device is already gone at Cognito (an earlier ForgetDevice whose answer was
+            // lost, or another client forgot it): forgetting it here completes the job.
+            Err(AuthError::Service {
+                exception: crate::error::CognitoException::ResourceNotFound,
+                ..
+            }) if this_device => {
+                tracing::info!("Cognito no longer knows this device; forgetting it here");
+            }
+            Err(error) => return Err(error),
+        }
+        if this_device {
             let tombstone = StoredDevice {
                 device_key: device_key.clone(),
                 device_group_key: String::new(),

@@ -1061,3 +1061,46 @@ fn a_sign_in_after_sign_up_sends_the_session_and_no_password() {
         [Effect::Failed(AuthError::InvalidInput { .. })]
     ));
 }
+
+#[test]
+fn an_answer_lost_on_the_way_keeps_the_step_for_the_same_answer() {
+    let at_sms_step = || {
+        walk(vec![
+            start_event(AuthFlow::UserSrp, false),
+            challenge("PASSWORD_VERIFIER", SRP_CHALLENGE),
+            challenge("SMS_MFA", &[]),
+        ])
+    };
+    for error in [
+        AuthError::Network {
+            detail: "connection refused".into(),
+        },
+        AuthError::Timeout,
+        AuthError::service("TooManyRequestsException", "slow down"),
+        AuthError::service("InternalErrorException", "oops"),
+        AuthError::InvalidResponse {
+            detail: "truncated".into(),
+        },
+    ] {
+        let Step { state, .. } = run(at_sms_step(), answer("123456"));
+        let Step { state, effects } = run(state, Event::Failed(error.clone()));
+        assert!(
+            matches!(effects.as_slice(), [Effect::Failed(_)]),
+            "{error:?}"
+        );
+        assert!(
+            matches!(
+                state.next_step(),
+                Some(SignInNextStep::ConfirmSignInWithSmsMfaCode { .. })
+            ),
+            "{error:?}: {}",
+            state.name()
+        );
+        let Step { effects, .. } = run(state, answer("123456"));
+        assert_eq!(responses(&effects).0, "SMS_MFA", "{error:?}");
+    }
+    // A refused session ends the sign-in.
+    let Step { state, .. } = run(at_sms_step(), answer("123456"));
+    let Step { state, .. } = run(state, failed("NotAuthorizedException"));
+    assert_eq!(state.name(), "Idle");
+}

@@ -310,6 +310,18 @@ impl Emu {
         assert_eq!(response.status, 200, "{}", response.json());
     }
 
+    /// Arms a fault with the emulator's `/_emulator/faults` hook (`operation`, `error` or
+    /// `response`, `skip`, `count`, `delayMs`).
+    pub async fn fault_with(&self, body: Value) {
+        self.hook("POST", "/_emulator/faults", &body.to_string())
+            .await;
+    }
+
+    /// Clears every armed fault.
+    pub async fn clear_faults(&self) {
+        self.hook("DELETE", "/_emulator/faults", "").await;
+    }
+
     /// Makes the next `count` calls of `operation` wait `delay_ms` first, then run (a slow
     /// network: with a shorter client timeout, the client gives up while the call is applied).
     pub async fn delay(&self, operation: &str, delay_ms: u64, count: u32) {

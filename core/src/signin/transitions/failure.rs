@@ -17,6 +17,13 @@ fn user_may_retry(challenge: &UserChallenge, exception: CognitoException) -> boo
     }
 }
 
+/// Whether the answer may be sent again as it is: the call failed on the way (no connection,
+/// no answer in time, throttled, a server error, an answer that could not be read), so the
+/// session may still be good. If Cognito did use it, it says so at the retry.
+fn answer_may_be_resent(error: &AuthError) -> bool {
+    error.is_retryable() || matches!(error, AuthError::InvalidResponse { .. })
+}
+
 pub(super) fn on_failure(ctx: FlowContext, awaiting: Awaiting, error: AuthError) -> Step {
     let exception = error.exception();
     // Cognito no longer knows the device, or its secret no longer matches (a corrupted or
@@ -50,6 +57,7 @@ pub(super) fn on_failure(ctx: FlowContext, awaiting: Awaiting, error: AuthError)
             _ => Step::idle(Effect::DeviceRejected),
         };
     }
+    let resendable = answer_may_be_resent(&error);
     match (awaiting, exception) {
         (
             Awaiting::UserAnswer {
@@ -57,8 +65,8 @@ pub(super) fn on_failure(ctx: FlowContext, awaiting: Awaiting, error: AuthError)
                 session,
                 next_step,
             },
-            Some(exception),
-        ) if user_may_retry(&challenge, exception) => Step::new(
+            exception,
+        ) if resendable || exception.is_some_and(|e| user_may_retry(&challenge, e)) => Step::new(
             SignInState::AwaitingUser {
                 ctx,
                 challenge,
@@ -73,16 +81,21 @@ pub(super) fn on_failure(ctx: FlowContext, awaiting: Awaiting, error: AuthError)
                 session,
                 next_step,
             },
-            Some(exception),
-        ) if user_may_retry(&UserChallenge::TotpSetup(details.clone()), exception) => Step::new(
-            SignInState::AwaitingUser {
-                ctx,
-                challenge: UserChallenge::TotpSetup(details),
-                session,
-                next_step,
-            },
-            vec![Effect::Failed(error)],
-        ),
+            exception,
+        ) if resendable
+            || exception
+                .is_some_and(|e| user_may_retry(&UserChallenge::TotpSetup(details.clone()), e)) =>
+        {
+            Step::new(
+                SignInState::AwaitingUser {
+                    ctx,
+                    challenge: UserChallenge::TotpSetup(details),
+                    session,
+                    next_step,
+                },
+                vec![Effect::Failed(error)],
+            )
+        }
         // Cognito reports these once the password is proven: on InitiateAuth for
         // USER_PASSWORD_AUTH, on the PASSWORD_VERIFIER answer for SRP.
         (
