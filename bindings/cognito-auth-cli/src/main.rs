@@ -49,14 +49,19 @@ pub struct Global {
     /// The app client id.
     #[arg(long, global = true, env = "COGNITO_AUTH_CLIENT_ID")]
     pub client_id: Option<String>,
-    /// The app client secret, for clients that have one.
+    /// Refused: a secret on the command line can be read by other local users (`ps`, shell
+    /// history). The secret comes from COGNITO_AUTH_CLIENT_SECRET or --client-secret-file.
+    #[arg(long, global = true, hide = true, value_name = "REFUSED")]
+    pub client_secret: Option<String>,
+    /// A file holding the app client secret, for clients that have one (keep it mode 0600);
+    /// or set COGNITO_AUTH_CLIENT_SECRET to the secret itself.
     #[arg(
         long,
         global = true,
-        env = "COGNITO_AUTH_CLIENT_SECRET",
-        hide_env_values = true
+        env = "COGNITO_AUTH_CLIENT_SECRET_FILE",
+        value_name = "PATH"
     )]
-    pub client_secret: Option<String>,
+    pub client_secret_file: Option<PathBuf>,
     /// Directory of the encrypted secret store (default: $XDG_CONFIG_HOME/cognito-auth or
     /// ~/.config/cognito-auth).
     #[arg(long, global = true, env = "COGNITO_AUTH_STORE")]

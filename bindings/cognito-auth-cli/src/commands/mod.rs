@@ -23,6 +23,13 @@ use crate::{Cli, Command, DevicesCommand, Global, MfaCommand};
 pub async fn run(cli: Cli) -> Result<Report, CliError> {
     let Cli { global, command } = cli;
     let name = command.name();
+    if global.client_secret.is_some() {
+        return Err(CliError::usage(
+            "--client-secret is not accepted: a secret on the command line can be read by other \
+             local users (ps, shell history). Set COGNITO_AUTH_CLIENT_SECRET, or pass \
+             --client-secret-file PATH (or COGNITO_AUTH_CLIENT_SECRET_FILE).",
+        ));
+    }
     let ctx = |e: AuthError| CliError::from_auth(e, name);
     match command {
         Command::Demo { interactive } => crate::demo::run(interactive, global.json).await,
@@ -139,7 +146,7 @@ fn client(global: &Global) -> Result<AuthClient, CliError> {
     .map_err(|e| CliError::usage(format!("bad endpoint: {}", AuthError::from(e))))?
     .with_timeout(Duration::from_secs(global.timeout.max(1)));
     let mut config = AuthConfig::new(endpoint, user_pool_id, client_id);
-    config.client_secret = global.client_secret.clone();
+    config.client_secret = client_secret(global)?;
     let store = crate::store::open(global.store.as_deref())?;
     Ok(AuthClient::with_api(
         config,
@@ -147,4 +154,41 @@ fn client(global: &Global) -> Result<AuthClient, CliError> {
         store,
         Arc::new(SystemClock),
     ))
+}
+
+/// The app client secret: from `COGNITO_AUTH_CLIENT_SECRET`, or the file named by
+/// `--client-secret-file` / `COGNITO_AUTH_CLIENT_SECRET_FILE` (surrounding white space dropped).
+fn client_secret(global: &Global) -> Result<Option<String>, CliError> {
+    let from_env = match std::env::var("COGNITO_AUTH_CLIENT_SECRET") {
+        Ok(secret) if !secret.trim().is_empty() => Some(secret.trim().to_owned()),
+        Ok(_) | Err(std::env::VarError::NotPresent) => None,
+        Err(std::env::VarError::NotUnicode(_)) => {
+            return Err(CliError::usage(
+                "COGNITO_AUTH_CLIENT_SECRET is not valid UTF-8",
+            ))
+        }
+    };
+    let Some(path) = &global.client_secret_file else {
+        return Ok(from_env);
+    };
+    if from_env.is_some() {
+        return Err(CliError::usage(
+            "both COGNITO_AUTH_CLIENT_SECRET and --client-secret-file (or \
+             COGNITO_AUTH_CLIENT_SECRET_FILE) are set: use one",
+        ));
+    }
+    let text = zeroize::Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
+        CliError::usage(format!(
+            "cannot read the client secret from {}: {e}",
+            path.display()
+        ))
+    })?);
+    let secret = text.trim();
+    if secret.is_empty() {
+        return Err(CliError::usage(format!(
+            "the client secret file {} is empty",
+            path.display()
+        )));
+    }
+    Ok(Some(secret.to_owned()))
 }
