@@ -131,16 +131,27 @@ pub enum Command {
         username: String,
         code: String,
     },
-    /// Sign in with a password (prompted, or read with --password-stdin).
+    /// Sign in: SRP by default; the password is prompted, or read with --password-stdin.
     SignIn {
         #[arg(long)]
         username: String,
         /// Read the password from the first line of stdin.
         #[arg(long)]
         password_stdin: bool,
+        /// How the password (or other first factor) is proven.
+        #[arg(long, value_enum)]
+        flow: Option<Flow>,
+        /// The first factor to try with `--flow user-auth` (implies it); the one-time codes
+        /// need no password.
+        #[arg(long, value_enum, ignore_case = true)]
+        factor: Option<Factor>,
     },
     /// Answer the sign-in's current step: a code, an MFA type, a new password (`-` reads stdin).
     ConfirmSignIn { value: String },
+    /// Show the step the sign-in under way waits for.
+    PendingSignIn,
+    /// Abandon the sign-in under way.
+    CancelSignIn,
     /// Show the session: username and token expiry (refreshing tokens if needed).
     Session {
         /// Also print the tokens.
@@ -201,6 +212,38 @@ pub enum MfaCommand {
     },
 }
 
+/// How `sign-in` proves the password (or other first factor).
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// USER_SRP_AUTH: the password never leaves this machine (default).
+    Srp,
+    /// USER_PASSWORD_AUTH: the password is sent over TLS.
+    Password,
+    /// USER_AUTH (choice-based): --factor picks the first factor, else Cognito offers a choice.
+    UserAuth,
+    /// CUSTOM_AUTH without a password: the pool's triggers pose the challenges.
+    Custom,
+    /// CUSTOM_AUTH starting with an SRP password check.
+    CustomSrp,
+}
+
+/// A first factor of `--flow user-auth`.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Factor {
+    /// A one-time code sent by e-mail (no password).
+    #[value(name = "EMAIL_OTP")]
+    EmailOtp,
+    /// A one-time code sent by SMS (no password).
+    #[value(name = "SMS_OTP")]
+    SmsOtp,
+    /// The password, sent over TLS.
+    #[value(name = "PASSWORD")]
+    Password,
+    /// The password, proven with SRP.
+    #[value(name = "PASSWORD_SRP")]
+    PasswordSrp,
+}
+
 /// A change to one MFA method.
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pref {
@@ -220,6 +263,8 @@ impl Command {
             Command::ConfirmSignUp { .. } => "confirm-sign-up",
             Command::SignIn { .. } => "sign-in",
             Command::ConfirmSignIn { .. } => "confirm-sign-in",
+            Command::PendingSignIn => "pending-sign-in",
+            Command::CancelSignIn => "cancel-sign-in",
             Command::Session { .. } => "session",
             Command::SignOut { .. } => "sign-out",
             Command::Devices(DevicesCommand::List) => "devices list",

@@ -74,13 +74,18 @@ pub async fn run(cli: Cli) -> Result<Report, CliError> {
         Command::SignIn {
             username,
             password_stdin,
+            flow,
+            factor,
         } => {
+            let flow = signin::auth_flow(flow, factor)?;
             let client = client(&global)?;
-            signin::sign_in(&client, &username, password_stdin).await
+            signin::sign_in(&client, &username, password_stdin, flow).await
         }
         Command::ConfirmSignIn { value } => {
             signin::confirm_sign_in(&client(&global)?, &value).await
         }
+        Command::PendingSignIn => signin::pending(&client(&global)?).await,
+        Command::CancelSignIn => Ok(signin::cancel(&client(&global)?).await),
         Command::Session {
             show_tokens,
             force_refresh,
