@@ -124,12 +124,43 @@ pub enum Command {
         /// Read the password from the first line of stdin.
         #[arg(long)]
         password_stdin: bool,
+        /// Then ask for the confirmation code (prompted on a terminal, else the next line of
+        /// stdin), confirm and sign in, all in this process (the app client must allow
+        /// USER_AUTH).
+        #[arg(long)]
+        auto_sign_in: bool,
     },
-    /// Confirm a sign-up with the code that was sent.
+    /// Confirm a sign-up with the code that was sent (`-` reads it from stdin).
     ConfirmSignUp {
         #[arg(long)]
         username: String,
         code: String,
+    },
+    /// Send the sign-up confirmation code again.
+    ResendSignUpCode {
+        #[arg(long)]
+        username: String,
+    },
+    /// Start a password reset: a code is sent to the user.
+    ResetPassword {
+        #[arg(long)]
+        username: String,
+    },
+    /// Set a new password with the reset code (`-` reads the code from stdin); the new password
+    /// is prompted, or read with --password-stdin.
+    ConfirmResetPassword {
+        #[arg(long)]
+        username: String,
+        code: String,
+        /// Read the new password from stdin (the line after the code when CODE is `-`).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Change the signed-in user's password (both prompted, or two lines of stdin).
+    UpdatePassword {
+        /// Read the current password, then the new one, from the first two lines of stdin.
+        #[arg(long)]
+        password_stdin: bool,
     },
     /// Sign in: SRP by default; the password is prompted, or read with --password-stdin.
     SignIn {
@@ -161,12 +192,23 @@ pub enum Command {
         #[arg(long)]
         force_refresh: bool,
     },
+    /// The signed-in user, from the stored tokens (no network call).
+    CurrentUser,
     /// Sign out on this device (revokes the refresh token).
     SignOut {
         /// Sign out of every device.
         #[arg(long)]
         global: bool,
     },
+    /// Delete the signed-in user's account (asks for confirmation unless --yes).
+    DeleteUser {
+        /// Do not ask (required with --json and without a terminal).
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Clear everything stored here for this app client (tokens, device secret, a saved
+    /// sign-in) without calling Cognito: the way out of an unreadable store.
+    ResetLocalState,
     /// Remembered devices.
     #[command(subcommand)]
     Devices(DevicesCommand),
@@ -194,7 +236,7 @@ pub enum DevicesCommand {
 pub enum MfaCommand {
     /// Start TOTP setup: prints the secret, the otpauth:// URI and a QR code.
     SetupTotp,
-    /// Finish TOTP setup with a code from the authenticator app.
+    /// Finish TOTP setup with a code from the authenticator app (`-` reads it from stdin).
     VerifyTotp {
         code: String,
         /// The authenticator's name.
@@ -261,12 +303,19 @@ impl Command {
             Command::Emulator { .. } => "emulator",
             Command::SignUp { .. } => "sign-up",
             Command::ConfirmSignUp { .. } => "confirm-sign-up",
+            Command::ResendSignUpCode { .. } => "resend-sign-up-code",
+            Command::ResetPassword { .. } => "reset-password",
+            Command::ConfirmResetPassword { .. } => "confirm-reset-password",
+            Command::UpdatePassword { .. } => "update-password",
             Command::SignIn { .. } => "sign-in",
             Command::ConfirmSignIn { .. } => "confirm-sign-in",
             Command::PendingSignIn => "pending-sign-in",
             Command::CancelSignIn => "cancel-sign-in",
             Command::Session { .. } => "session",
+            Command::CurrentUser => "current-user",
             Command::SignOut { .. } => "sign-out",
+            Command::DeleteUser { .. } => "delete-user",
+            Command::ResetLocalState => "reset-local-state",
             Command::Devices(DevicesCommand::List) => "devices list",
             Command::Devices(DevicesCommand::Remember) => "devices remember",
             Command::Devices(DevicesCommand::Forget { .. }) => "devices forget",

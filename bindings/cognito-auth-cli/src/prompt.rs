@@ -61,6 +61,15 @@ pub fn new_secret(what: &str, from_stdin: bool) -> Result<Zeroizing<String>, Cli
     Ok(first)
 }
 
+/// A code given as an argument; `-` reads it from the next line of stdin (asked for on a
+/// terminal), so that it is not on the command line.
+pub fn code(value: &str, what: &str) -> Result<Zeroizing<String>, CliError> {
+    if value != "-" {
+        return Ok(Zeroizing::new(value.to_owned()));
+    }
+    ask(what)
+}
+
 /// The next line of stdin; on a terminal the question is printed on stderr first.
 pub fn ask(what: &str) -> Result<Zeroizing<String>, CliError> {
     if is_terminal() {

@@ -60,16 +60,39 @@ pub async fn run(cli: Cli) -> Result<Report, CliError> {
             email,
             phone,
             password_stdin,
+            auto_sign_in,
         } => {
             let client = client(&global)?;
-            account::sign_up(&client, &username, email, phone, password_stdin)
+            let attributes = account::NewUser {
+                username,
+                email,
+                phone,
+            };
+            account::sign_up(&client, attributes, password_stdin, auto_sign_in).await
+        }
+        Command::ConfirmSignUp { username, code } => {
+            account::confirm_sign_up(&client(&global)?, &username, &code).await
+        }
+        Command::ResendSignUpCode { username } => {
+            account::resend_sign_up_code(&client(&global)?, &username)
                 .await
                 .map_err(ctx)
         }
-        Command::ConfirmSignUp { username, code } => {
-            account::confirm_sign_up(&client(&global)?, &username, &code)
+        Command::ResetPassword { username } => {
+            account::reset_password(&client(&global)?, &username)
                 .await
                 .map_err(ctx)
+        }
+        Command::ConfirmResetPassword {
+            username,
+            code,
+            password_stdin,
+        } => {
+            account::confirm_reset_password(&client(&global)?, &username, &code, password_stdin)
+                .await
+        }
+        Command::UpdatePassword { password_stdin } => {
+            account::update_password(&client(&global)?, password_stdin).await
         }
         Command::SignIn {
             username,
@@ -92,7 +115,14 @@ pub async fn run(cli: Cli) -> Result<Report, CliError> {
         } => session::show(&client(&global)?, show_tokens, force_refresh)
             .await
             .map_err(ctx),
+        Command::CurrentUser => account::current_user(&client(&global)?).await.map_err(ctx),
         Command::SignOut { global: everywhere } => session::sign_out(&client(&global)?, everywhere)
+            .await
+            .map_err(ctx),
+        Command::DeleteUser { yes } => {
+            account::delete_user(&client(&global)?, yes, global.json).await
+        }
+        Command::ResetLocalState => session::reset_local_state(&client(&global)?)
             .await
             .map_err(ctx),
         Command::Devices(sub) => {
@@ -111,6 +141,7 @@ pub async fn run(cli: Cli) -> Result<Report, CliError> {
             match sub {
                 MfaCommand::SetupTotp => mfa::setup_totp(&client).await,
                 MfaCommand::VerifyTotp { code, device_name } => {
+                    let code = crate::prompt::code(&code, "TOTP code")?;
                     mfa::verify_totp(&client, &code, device_name.as_deref()).await
                 }
                 MfaCommand::Preference { sms, totp, email } => {
