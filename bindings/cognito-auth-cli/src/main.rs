@@ -209,6 +209,9 @@ pub enum Command {
     /// Clear everything stored here for this app client (tokens, device secret, a saved
     /// sign-in) without calling Cognito: the way out of an unreadable store.
     ResetLocalState,
+    /// The signed-in user's attributes.
+    #[command(subcommand)]
+    Attributes(AttributesCommand),
     /// Remembered devices.
     #[command(subcommand)]
     Devices(DevicesCommand),
@@ -228,6 +231,8 @@ pub enum DevicesCommand {
     List,
     /// Remember this device, so that signing in here skips MFA.
     Remember,
+    /// Stop remembering this device (it stays tracked): MFA is asked again here.
+    StopRemembering,
     /// Forget a device (this one by default).
     Forget { device_id: Option<String> },
 }
@@ -252,6 +257,26 @@ pub enum MfaCommand {
         #[arg(long, value_enum)]
         email: Option<Pref>,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AttributesCommand {
+    /// List the user's attributes.
+    List,
+    /// Set attributes: NAME=VALUE... (a changed e-mail or phone number gets a code to verify).
+    Update {
+        #[arg(required = true, value_name = "NAME=VALUE")]
+        assignments: Vec<String>,
+    },
+    /// Verify an attribute with the code that was sent (`-` reads it from stdin).
+    Verify { name: String, code: String },
+    /// Delete attributes (`nickname`, `custom:team`, ...).
+    Delete {
+        #[arg(required = true)]
+        names: Vec<String>,
+    },
+    /// Send a verification code for an attribute (`email`, `phone_number`).
+    SendCode { name: String },
 }
 
 /// How `sign-in` proves the password (or other first factor).
@@ -316,8 +341,14 @@ impl Command {
             Command::SignOut { .. } => "sign-out",
             Command::DeleteUser { .. } => "delete-user",
             Command::ResetLocalState => "reset-local-state",
+            Command::Attributes(AttributesCommand::List) => "attributes list",
+            Command::Attributes(AttributesCommand::Update { .. }) => "attributes update",
+            Command::Attributes(AttributesCommand::Verify { .. }) => "attributes verify",
+            Command::Attributes(AttributesCommand::Delete { .. }) => "attributes delete",
+            Command::Attributes(AttributesCommand::SendCode { .. }) => "attributes send-code",
             Command::Devices(DevicesCommand::List) => "devices list",
             Command::Devices(DevicesCommand::Remember) => "devices remember",
+            Command::Devices(DevicesCommand::StopRemembering) => "devices stop-remembering",
             Command::Devices(DevicesCommand::Forget { .. }) => "devices forget",
             Command::Mfa(MfaCommand::SetupTotp) => "mfa setup-totp",
             Command::Mfa(MfaCommand::VerifyTotp { .. }) => "mfa verify-totp",

@@ -3,6 +3,7 @@
 mod account;
 #[cfg(feature = "admin")]
 pub mod admin;
+mod attributes;
 mod devices;
 mod emulator;
 mod mfa;
@@ -17,7 +18,7 @@ use cognito_auth_core::{AuthClient, AuthConfig, AuthError, Endpoint, SystemClock
 
 use crate::errors::CliError;
 use crate::output::Report;
-use crate::{Cli, Command, DevicesCommand, Global, MfaCommand};
+use crate::{AttributesCommand, Cli, Command, DevicesCommand, Global, MfaCommand};
 
 /// Runs one command.
 pub async fn run(cli: Cli) -> Result<Report, CliError> {
@@ -125,11 +126,30 @@ pub async fn run(cli: Cli) -> Result<Report, CliError> {
         Command::ResetLocalState => session::reset_local_state(&client(&global)?)
             .await
             .map_err(ctx),
+        Command::Attributes(sub) => {
+            let client = client(&global)?;
+            match sub {
+                AttributesCommand::List => attributes::list(&client).await.map_err(ctx),
+                AttributesCommand::Update { assignments } => {
+                    attributes::update(&client, &assignments).await
+                }
+                AttributesCommand::Verify { name, code } => {
+                    attributes::verify(&client, &name, &code).await
+                }
+                AttributesCommand::Delete { names } => {
+                    attributes::delete(&client, &names).await.map_err(ctx)
+                }
+                AttributesCommand::SendCode { name } => {
+                    attributes::send_code(&client, &name).await.map_err(ctx)
+                }
+            }
+        }
         Command::Devices(sub) => {
             let client = client(&global)?;
             match sub {
                 DevicesCommand::List => devices::list(&client).await,
                 DevicesCommand::Remember => devices::remember(&client).await,
+                DevicesCommand::StopRemembering => devices::stop_remembering(&client).await,
                 DevicesCommand::Forget { device_id } => {
                     devices::forget(&client, device_id.as_deref()).await
                 }
