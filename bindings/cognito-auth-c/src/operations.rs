@@ -469,6 +469,6 @@ mod tests {
             assert_eq!(CognitoOperation::from_code(*op as i32), Some(*op));
         }
         assert_eq!(CognitoOperation::from_code(0), None);
-        assert_eq!(CognitoOperation::from_code(29), None);
+        assert_eq!(CognitoOperation::from_code(30), None);
     }
 }

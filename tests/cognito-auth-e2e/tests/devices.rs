@@ -278,7 +278,10 @@ async fn a_fault_on_every_call_loses_no_device_secret() {
         matches!(&result.device, Some(DeviceOutcome::NotTracked { reason }) if reason.contains("kept")),
         "{result:?}"
     );
-    assert!(device_record(&store).is_some(), "the pending secret is kept");
+    assert!(
+        device_record(&store).is_some(),
+        "the pending secret is kept"
+    );
     assert_eq!(
         client.current_device_status().unwrap(),
         DeviceStatus::NotTracked
