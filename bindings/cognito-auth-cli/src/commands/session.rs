@@ -89,3 +89,13 @@ pub async fn sign_out(client: &AuthClient, global: bool) -> Result<Report, AuthE
         .result(&result);
     Ok(report)
 }
+
+/// `reset-local-state`: clears this app client's records in the store; nothing is sent.
+pub async fn reset_local_state(client: &AuthClient) -> Result<Report, AuthError> {
+    client.reset_local_state().await?;
+    let mut report = Report::new();
+    report
+        .line("Cleared the tokens, device secret and saved sign-in kept here (nothing was sent to Cognito: the refresh token was not revoked). Sign in again.")
+        .field("reset", json!(true));
+    Ok(report)
+}
