@@ -36,8 +36,8 @@ pub mod store;
 pub use client::{
     default_device_name, AuthClient, AuthConfig, AuthDevice, AuthEvent, AuthEventListener,
     AuthSession, AuthTokens, AuthUser, Clock, DeviceOutcome, DeviceStatus, Endpoint, ListenerId,
-    MfaPreference, MfaPreferences, SignInResult, SignUpOptions, SignUpResult, SignUpStep,
-    SystemClock, UserAttribute,
+    MfaPreference, MfaPreferences, SignInResult, SignOutResult, SignUpOptions, SignUpResult,
+    SignUpStep, SystemClock, UserAttribute,
 };
 pub use error::{AuthError, CognitoException, ErrorKind, ErrorReport};
 pub use signin::{

@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 
 use cognito_auth_core::{
     AuthConfig, AuthDevice, AuthError, AuthEvent, AuthSession, AuthUser, ConfirmSignInOptions,
-    DeviceOutcome, MfaPreferences, SignInNextStep, SignInOptions, SignInResult, SignUpOptions,
-    SignUpResult, TotpSetupDetails, UserAttribute,
+    DeviceOutcome, MfaPreferences, SignInNextStep, SignInOptions, SignInResult, SignOutResult,
+    SignUpOptions, SignUpResult, TotpSetupDetails, UserAttribute,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -84,6 +84,7 @@ fn every_example_is_the_encoding_of_its_type() {
             "ConfirmSignInOptions" => round_trip::<ConfirmSignInOptions>(name, example),
             "AuthSession" => round_trip::<AuthSession>(name, example),
             "AuthUser" => round_trip::<AuthUser>(name, example),
+            "SignOutResult" => round_trip::<SignOutResult>(name, example),
             "UserAttribute" => round_trip::<UserAttribute>(name, example),
             "AuthDevice" => round_trip::<AuthDevice>(name, example),
             "MfaPreferences" => round_trip::<MfaPreferences>(name, example),
@@ -101,7 +102,7 @@ fn every_example_is_the_encoding_of_its_type() {
         assert_eq!(&encoded, example, "{name} is not encoded as documented");
     }
     assert_eq!(steps.len(), 13, "every next step has an example: {steps:?}");
-    assert_eq!(events.len(), 6, "every event has an example: {events:?}");
+    assert_eq!(events.len(), 8, "every event has an example: {events:?}");
 }
 
 #[test]

@@ -57,7 +57,7 @@
 
 // The outcomes of the C API that are not Cognito exceptions, as an `int32_t`. `0` is success;
 // `1..=9` are misuse of the C API (a bug in the caller or the binding, never sent to Cognito);
-// `10..=17` are the core's error kinds; `100` is a Cognito exception the library does not
+// `10..=18` are the core's error kinds; `100` is a Cognito exception the library does not
 // name (read `exceptionName`), and the named exceptions follow it (`101` and up: the
 // `COGNITO_ERROR_CODE_*` constants at the top of this header, from the core's exception table).
 enum CognitoErrorCode
@@ -100,6 +100,9 @@ enum CognitoErrorCode
   // Sign-in data stored on this device can never be read (its key is gone, or it was
   // damaged): call `COGNITO_OPERATION_RESET_LOCAL_STATE`, then sign in again.
   COGNITO_ERROR_CODE_LOCAL_STATE_UNREADABLE = 17,
+  // Cognito asks for something this library cannot do (a passkey, `WEB_AUTHN`, or an
+  // unknown challenge): offer the user another way to sign in.
+  COGNITO_ERROR_CODE_UNSUPPORTED = 18,
   // A Cognito exception not named by the library: see `exceptionName`.
   COGNITO_ERROR_CODE_SERVICE = 100,
 };
@@ -133,7 +136,8 @@ enum CognitoOperation
   // `{"forceRefresh"?}` → an AuthSession `{"isSignedIn", "username", "userSub", "tokens":
   // {"accessToken", "idToken", "expiresAt"} | null}` (tokens refreshed when needed).
   COGNITO_OPERATION_FETCH_AUTH_SESSION = 5,
-  // `{"globalSignOut"?}` → `{}`.
+  // `{"globalSignOut"?}` → `{"globalSignOutError", "revokeTokenError"}` (each a message or
+  // null): the local sign-out always happens; the result says what the server did not do.
   COGNITO_OPERATION_SIGN_OUT = 6,
   // `{}` → `{"username", "userId"}`.
   COGNITO_OPERATION_GET_CURRENT_USER = 7,
@@ -184,6 +188,8 @@ enum CognitoOperation
   // `{}` → `{}`: clears this client's sign-in data on this device (tokens, device secret, a
   // saved sign-in) without calling Cognito — the way out of `LOCAL_STATE_UNREADABLE`.
   COGNITO_OPERATION_RESET_LOCAL_STATE = 28,
+  // `{"attributeNames": ["custom:team", ...]}` → `{}`.
+  COGNITO_OPERATION_DELETE_USER_ATTRIBUTES = 29,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 /// The outcomes of the C API that are not Cognito exceptions, as an `int32_t`. `0` is success;
 /// `1..=9` are misuse of the C API (a bug in the caller or the binding, never sent to Cognito);
-/// `10..=17` are the core's error kinds; `100` is a Cognito exception the library does not
+/// `10..=18` are the core's error kinds; `100` is a Cognito exception the library does not
 /// name (read `exceptionName`), and the named exceptions follow it (`101` and up: the
 /// `COGNITO_ERROR_CODE_*` constants at the top of this header, from the core's exception table).
 #[repr(i32)]
@@ -50,13 +50,16 @@ pub enum CognitoErrorCode {
     /// Sign-in data stored on this device can never be read (its key is gone, or it was
     /// damaged): call `COGNITO_OPERATION_RESET_LOCAL_STATE`, then sign in again.
     LocalStateUnreadable = 17,
+    /// Cognito asks for something this library cannot do (a passkey, `WEB_AUTHN`, or an
+    /// unknown challenge): offer the user another way to sign in.
+    Unsupported = 18,
     /// A Cognito exception not named by the library: see `exceptionName`.
     Service = 100,
 }
 
 impl CognitoErrorCode {
     /// Every code of this enum.
-    pub const ALL: [CognitoErrorCode; 18] = {
+    pub const ALL: [CognitoErrorCode; 19] = {
         use CognitoErrorCode::*;
         [
             Ok,
@@ -76,6 +79,7 @@ impl CognitoErrorCode {
             InvalidInput,
             SignedOut,
             LocalStateUnreadable,
+            Unsupported,
             Service,
         ]
     };
@@ -101,6 +105,7 @@ impl CognitoErrorCode {
             InvalidInput => "INVALID_INPUT",
             SignedOut => "SIGNED_OUT",
             LocalStateUnreadable => "LOCAL_STATE_UNREADABLE",
+            Unsupported => "UNSUPPORTED",
             Service => "SERVICE",
         }
     }
@@ -125,6 +130,7 @@ impl CognitoErrorCode {
             ErrorKind::InvalidInput => CognitoErrorCode::InvalidInput,
             ErrorKind::SignedOut => CognitoErrorCode::SignedOut,
             ErrorKind::LocalStateUnreadable => CognitoErrorCode::LocalStateUnreadable,
+            ErrorKind::Unsupported => CognitoErrorCode::Unsupported,
         }
     }
 }

@@ -41,7 +41,8 @@ pub enum CognitoOperation {
     /// `{"forceRefresh"?}` → an AuthSession `{"isSignedIn", "username", "userSub", "tokens":
     /// {"accessToken", "idToken", "expiresAt"} | null}` (tokens refreshed when needed).
     FetchAuthSession = 5,
-    /// `{"globalSignOut"?}` → `{}`.
+    /// `{"globalSignOut"?}` → `{"globalSignOutError", "revokeTokenError"}` (each a message or
+    /// null): the local sign-out always happens; the result says what the server did not do.
     SignOut = 6,
     /// `{}` → `{"username", "userId"}`.
     GetCurrentUser = 7,
@@ -92,11 +93,13 @@ pub enum CognitoOperation {
     /// `{}` → `{}`: clears this client's sign-in data on this device (tokens, device secret, a
     /// saved sign-in) without calling Cognito — the way out of `LOCAL_STATE_UNREADABLE`.
     ResetLocalState = 28,
+    /// `{"attributeNames": ["custom:team", ...]}` → `{}`.
+    DeleteUserAttributes = 29,
 }
 
 impl CognitoOperation {
     /// Every operation, in code order.
-    pub const ALL: [CognitoOperation; 28] = {
+    pub const ALL: [CognitoOperation; 29] = {
         use CognitoOperation::*;
         [
             SignIn,
@@ -127,6 +130,7 @@ impl CognitoOperation {
             ConfirmUserAttribute,
             DeleteUser,
             ResetLocalState,
+            DeleteUserAttributes,
         ]
     };
 
@@ -176,10 +180,9 @@ pub fn dispatch(operation: CognitoOperation, c: Arc<AuthClient>, request: &str) 
         FetchAuthSession => op!(FetchAuthSessionRequest, |r| encode(
             c.fetch_auth_session(r.force_refresh).await?
         )),
-        SignOut => op!(SignOutRequest, |r| {
-            c.sign_out(r.global_sign_out).await?;
-            done()
-        }),
+        SignOut => op!(SignOutRequest, |r| encode(
+            c.sign_out(r.global_sign_out).await?
+        )),
         GetCurrentUser => op!(NoArguments, |_r| encode(c.get_current_user().await?)),
         RememberDevice => op!(NoArguments, |_r| {
             c.remember_device().await?;
@@ -248,6 +251,10 @@ pub fn dispatch(operation: CognitoOperation, c: Arc<AuthClient>, request: &str) 
         }),
         ResetLocalState => op!(NoArguments, |_r| {
             c.reset_local_state().await?;
+            done()
+        }),
+        DeleteUserAttributes => op!(DeleteAttributesRequest, |r| {
+            c.delete_user_attributes(&r.attribute_names).await?;
             done()
         }),
     }
@@ -394,6 +401,12 @@ struct UpdateUserAttributesRequest {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DeleteAttributesRequest {
+    attribute_names: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct AttributeRequest {
     attribute_name: String,
 }
@@ -456,6 +469,6 @@ mod tests {
             assert_eq!(CognitoOperation::from_code(*op as i32), Some(*op));
         }
         assert_eq!(CognitoOperation::from_code(0), None);
-        assert_eq!(CognitoOperation::from_code(29), None);
+        assert_eq!(CognitoOperation::from_code(30), None);
     }
 }

@@ -199,6 +199,33 @@ fn service_hint(exception: CognitoException, error: &AuthError, command: &str) -
         CognitoException::ExpiredCode if command == "confirm-sign-in" => {
             Some("Run `cognito-auth sign-in` again to get a new code.".into())
         }
+        CognitoException::CodeMismatch | CognitoException::ExpiredCode if command == "sign-up" => {
+            Some(
+                "The user is signed up but not confirmed: run `cognito-auth confirm-sign-up \
+                 --username NAME CODE` (a new code: `cognito-auth resend-sign-up-code --username \
+                 NAME`), then sign in."
+                    .into(),
+            )
+        }
+        CognitoException::ExpiredCode if command == "confirm-sign-up" => {
+            Some("Get a new code with `cognito-auth resend-sign-up-code --username NAME`.".into())
+        }
+        CognitoException::ExpiredCode if command == "confirm-reset-password" => {
+            Some("Get a new code with `cognito-auth reset-password --username NAME`.".into())
+        }
+        CognitoException::ExpiredCode if command == "attributes verify" => {
+            Some("Get a new code with `cognito-auth attributes send-code NAME`.".into())
+        }
+        CognitoException::CodeMismatch
+            if matches!(
+                command,
+                "confirm-sign-up" | "confirm-reset-password" | "attributes verify"
+            ) =>
+        {
+            Some(format!(
+                "Run `cognito-auth {command}` again with the right code."
+            ))
+        }
         CognitoException::UserNotConfirmed => {
             Some("Run `cognito-auth confirm-sign-up --username NAME CODE`.".into())
         }

@@ -49,14 +49,19 @@ pub struct Global {
     /// The app client id.
     #[arg(long, global = true, env = "COGNITO_AUTH_CLIENT_ID")]
     pub client_id: Option<String>,
-    /// The app client secret, for clients that have one.
+    /// Refused: a secret on the command line can be read by other local users (`ps`, shell
+    /// history). The secret comes from COGNITO_AUTH_CLIENT_SECRET or --client-secret-file.
+    #[arg(long, global = true, hide = true, value_name = "REFUSED")]
+    pub client_secret: Option<String>,
+    /// A file holding the app client secret, for clients that have one (keep it mode 0600);
+    /// or set COGNITO_AUTH_CLIENT_SECRET to the secret itself.
     #[arg(
         long,
         global = true,
-        env = "COGNITO_AUTH_CLIENT_SECRET",
-        hide_env_values = true
+        env = "COGNITO_AUTH_CLIENT_SECRET_FILE",
+        value_name = "PATH"
     )]
-    pub client_secret: Option<String>,
+    pub client_secret_file: Option<PathBuf>,
     /// Directory of the encrypted secret store (default: $XDG_CONFIG_HOME/cognito-auth or
     /// ~/.config/cognito-auth).
     #[arg(long, global = true, env = "COGNITO_AUTH_STORE")]
@@ -119,23 +124,65 @@ pub enum Command {
         /// Read the password from the first line of stdin.
         #[arg(long)]
         password_stdin: bool,
+        /// Then ask for the confirmation code (prompted on a terminal, else the next line of
+        /// stdin), confirm and sign in, all in this process (the app client must allow
+        /// USER_AUTH).
+        #[arg(long)]
+        auto_sign_in: bool,
     },
-    /// Confirm a sign-up with the code that was sent.
+    /// Confirm a sign-up with the code that was sent (`-` reads it from stdin).
     ConfirmSignUp {
         #[arg(long)]
         username: String,
         code: String,
     },
-    /// Sign in with a password (prompted, or read with --password-stdin).
+    /// Send the sign-up confirmation code again.
+    ResendSignUpCode {
+        #[arg(long)]
+        username: String,
+    },
+    /// Start a password reset: a code is sent to the user.
+    ResetPassword {
+        #[arg(long)]
+        username: String,
+    },
+    /// Set a new password with the reset code (`-` reads the code from stdin); the new password
+    /// is prompted, or read with --password-stdin.
+    ConfirmResetPassword {
+        #[arg(long)]
+        username: String,
+        code: String,
+        /// Read the new password from stdin (the line after the code when CODE is `-`).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Change the signed-in user's password (both prompted, or two lines of stdin).
+    UpdatePassword {
+        /// Read the current password, then the new one, from the first two lines of stdin.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Sign in: SRP by default; the password is prompted, or read with --password-stdin.
     SignIn {
         #[arg(long)]
         username: String,
         /// Read the password from the first line of stdin.
         #[arg(long)]
         password_stdin: bool,
+        /// How the password (or other first factor) is proven.
+        #[arg(long, value_enum)]
+        flow: Option<Flow>,
+        /// The first factor to try with `--flow user-auth` (implies it); the one-time codes
+        /// need no password.
+        #[arg(long, value_enum, ignore_case = true)]
+        factor: Option<Factor>,
     },
     /// Answer the sign-in's current step: a code, an MFA type, a new password (`-` reads stdin).
     ConfirmSignIn { value: String },
+    /// Show the step the sign-in under way waits for.
+    PendingSignIn,
+    /// Abandon the sign-in under way.
+    CancelSignIn,
     /// Show the session: username and token expiry (refreshing tokens if needed).
     Session {
         /// Also print the tokens.
@@ -145,12 +192,26 @@ pub enum Command {
         #[arg(long)]
         force_refresh: bool,
     },
+    /// The signed-in user, from the stored tokens (no network call).
+    CurrentUser,
     /// Sign out on this device (revokes the refresh token).
     SignOut {
         /// Sign out of every device.
         #[arg(long)]
         global: bool,
     },
+    /// Delete the signed-in user's account (asks for confirmation unless --yes).
+    DeleteUser {
+        /// Do not ask (required with --json and without a terminal).
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Clear everything stored here for this app client (tokens, device secret, a saved
+    /// sign-in) without calling Cognito: the way out of an unreadable store.
+    ResetLocalState,
+    /// The signed-in user's attributes.
+    #[command(subcommand)]
+    Attributes(AttributesCommand),
     /// Remembered devices.
     #[command(subcommand)]
     Devices(DevicesCommand),
@@ -170,6 +231,8 @@ pub enum DevicesCommand {
     List,
     /// Remember this device, so that signing in here skips MFA.
     Remember,
+    /// Stop remembering this device (it stays tracked): MFA is asked again here.
+    StopRemembering,
     /// Forget a device (this one by default).
     Forget { device_id: Option<String> },
 }
@@ -178,7 +241,7 @@ pub enum DevicesCommand {
 pub enum MfaCommand {
     /// Start TOTP setup: prints the secret, the otpauth:// URI and a QR code.
     SetupTotp,
-    /// Finish TOTP setup with a code from the authenticator app.
+    /// Finish TOTP setup with a code from the authenticator app (`-` reads it from stdin).
     VerifyTotp {
         code: String,
         /// The authenticator's name.
@@ -194,6 +257,58 @@ pub enum MfaCommand {
         #[arg(long, value_enum)]
         email: Option<Pref>,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AttributesCommand {
+    /// List the user's attributes.
+    List,
+    /// Set attributes: NAME=VALUE... (a changed e-mail or phone number gets a code to verify).
+    Update {
+        #[arg(required = true, value_name = "NAME=VALUE")]
+        assignments: Vec<String>,
+    },
+    /// Verify an attribute with the code that was sent (`-` reads it from stdin).
+    Verify { name: String, code: String },
+    /// Delete attributes (`nickname`, `custom:team`, ...).
+    Delete {
+        #[arg(required = true)]
+        names: Vec<String>,
+    },
+    /// Send a verification code for an attribute (`email`, `phone_number`).
+    SendCode { name: String },
+}
+
+/// How `sign-in` proves the password (or other first factor).
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// USER_SRP_AUTH: the password never leaves this machine (default).
+    Srp,
+    /// USER_PASSWORD_AUTH: the password is sent over TLS.
+    Password,
+    /// USER_AUTH (choice-based): --factor picks the first factor, else Cognito offers a choice.
+    UserAuth,
+    /// CUSTOM_AUTH without a password: the pool's triggers pose the challenges.
+    Custom,
+    /// CUSTOM_AUTH starting with an SRP password check.
+    CustomSrp,
+}
+
+/// A first factor of `--flow user-auth`.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Factor {
+    /// A one-time code sent by e-mail (no password).
+    #[value(name = "EMAIL_OTP")]
+    EmailOtp,
+    /// A one-time code sent by SMS (no password).
+    #[value(name = "SMS_OTP")]
+    SmsOtp,
+    /// The password, sent over TLS.
+    #[value(name = "PASSWORD")]
+    Password,
+    /// The password, proven with SRP.
+    #[value(name = "PASSWORD_SRP")]
+    PasswordSrp,
 }
 
 /// A change to one MFA method.
@@ -213,12 +328,27 @@ impl Command {
             Command::Emulator { .. } => "emulator",
             Command::SignUp { .. } => "sign-up",
             Command::ConfirmSignUp { .. } => "confirm-sign-up",
+            Command::ResendSignUpCode { .. } => "resend-sign-up-code",
+            Command::ResetPassword { .. } => "reset-password",
+            Command::ConfirmResetPassword { .. } => "confirm-reset-password",
+            Command::UpdatePassword { .. } => "update-password",
             Command::SignIn { .. } => "sign-in",
             Command::ConfirmSignIn { .. } => "confirm-sign-in",
+            Command::PendingSignIn => "pending-sign-in",
+            Command::CancelSignIn => "cancel-sign-in",
             Command::Session { .. } => "session",
+            Command::CurrentUser => "current-user",
             Command::SignOut { .. } => "sign-out",
+            Command::DeleteUser { .. } => "delete-user",
+            Command::ResetLocalState => "reset-local-state",
+            Command::Attributes(AttributesCommand::List) => "attributes list",
+            Command::Attributes(AttributesCommand::Update { .. }) => "attributes update",
+            Command::Attributes(AttributesCommand::Verify { .. }) => "attributes verify",
+            Command::Attributes(AttributesCommand::Delete { .. }) => "attributes delete",
+            Command::Attributes(AttributesCommand::SendCode { .. }) => "attributes send-code",
             Command::Devices(DevicesCommand::List) => "devices list",
             Command::Devices(DevicesCommand::Remember) => "devices remember",
+            Command::Devices(DevicesCommand::StopRemembering) => "devices stop-remembering",
             Command::Devices(DevicesCommand::Forget { .. }) => "devices forget",
             Command::Mfa(MfaCommand::SetupTotp) => "mfa setup-totp",
             Command::Mfa(MfaCommand::VerifyTotp { .. }) => "mfa verify-totp",

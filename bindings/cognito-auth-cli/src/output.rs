@@ -4,7 +4,8 @@
 //! plus a few CLI extras (`setupUri`, `expiresIn`, ...).
 
 use cognito_auth_core::{
-    CodeDeliveryDetails, DeliveryMedium, DeviceOutcome, DeviceStatus, MfaType, SignInNextStep,
+    AuthFactor, CodeDeliveryDetails, DeliveryMedium, DeviceOutcome, DeviceStatus, MfaType,
+    SignInNextStep,
 };
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -180,13 +181,33 @@ pub fn next_step_text(step: &SignInNextStep) -> String {
         ConfirmSignInWithCustomChallenge { .. } => {
             format!("Answer the custom challenge: `{CONFIRM} ANSWER`.")
         }
-        ContinueSignInWithFirstFactorSelection { available_factors } => format!(
-            "Choose how to sign in ({}): `{CONFIRM} FACTOR`.",
+        ContinueSignInWithFirstFactorSelection {
+            available_factors,
+            unsupported_factors,
+        } => format!(
+            "Choose how to sign in ({}): `{CONFIRM} FACTOR`.{}{}",
             available_factors
                 .iter()
                 .map(|f| f.wire_name())
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(", "),
+            if available_factors
+                .iter()
+                .any(|f| matches!(f, AuthFactor::Password | AuthFactor::PasswordSrp))
+            {
+                // The password is not kept between commands: choosing it here cannot work.
+                " For the password, sign in again with `cognito-auth sign-in --username NAME --factor PASSWORD_SRP`."
+            } else {
+                ""
+            },
+            if unsupported_factors.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (Also offered, but not supported here: {}.)",
+                    unsupported_factors.join(", ")
+                )
+            }
         ),
         ConfirmSignUp => {
             "The sign-up is not confirmed: run `cognito-auth confirm-sign-up --username NAME CODE`, then sign in again.".into()

@@ -6,7 +6,7 @@ use zeroize::Zeroizing;
 
 use crate::errors::CliError;
 
-/// A secret (password, new password): from the first line of stdin with `from_stdin`, else
+/// A secret (password, new password): from the next line of stdin with `from_stdin`, else
 /// prompted without echo on the terminal.
 pub fn secret(what: &str, from_stdin: bool) -> Result<Zeroizing<String>, CliError> {
     if from_stdin {
@@ -26,7 +26,7 @@ pub fn secret(what: &str, from_stdin: bool) -> Result<Zeroizing<String>, CliErro
     Ok(value)
 }
 
-/// The first line of stdin, without its line ending.
+/// The next line of stdin (the first, on the first call), without its line ending.
 pub fn stdin_line(what: &str) -> Result<Zeroizing<String>, CliError> {
     let mut line = Zeroizing::new(String::new());
     std::io::stdin()
@@ -38,4 +38,43 @@ pub fn stdin_line(what: &str) -> Result<Zeroizing<String>, CliError> {
         return Err(CliError::usage(format!("no {what} on stdin")));
     }
     Ok(trimmed)
+}
+
+/// Whether stdin is a terminal (prompts are possible).
+pub fn is_terminal() -> bool {
+    std::io::stdin().is_terminal()
+}
+
+/// A new secret (a password being chosen): from the next line of stdin with `from_stdin`, else
+/// asked twice without echo on the terminal, and the two must match.
+pub fn new_secret(what: &str, from_stdin: bool) -> Result<Zeroizing<String>, CliError> {
+    let first = secret(what, from_stdin)?;
+    if from_stdin {
+        return Ok(first);
+    }
+    let again = secret(&format!("{what} (again)"), false)?;
+    if *first != *again {
+        return Err(CliError::usage(format!(
+            "the two {what}s differ; nothing was sent"
+        )));
+    }
+    Ok(first)
+}
+
+/// A code given as an argument; `-` reads it from the next line of stdin (asked for on a
+/// terminal), so that it is not on the command line.
+pub fn code(value: &str, what: &str) -> Result<Zeroizing<String>, CliError> {
+    if value != "-" {
+        return Ok(Zeroizing::new(value.to_owned()));
+    }
+    ask(what)
+}
+
+/// The next line of stdin; on a terminal the question is printed on stderr first.
+pub fn ask(what: &str) -> Result<Zeroizing<String>, CliError> {
+    if is_terminal() {
+        eprint!("{what}: ");
+        let _ = std::io::Write::flush(&mut std::io::stderr());
+    }
+    stdin_line(what)
 }

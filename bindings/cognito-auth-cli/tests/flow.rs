@@ -27,7 +27,13 @@ fn the_whole_story_one_process_per_command() {
     assert_eq!(signed_up["command"], "sign-up");
     support::assert_encoding::<cognito_auth_core::SignUpResult>(
         &signed_up,
-        &["isSignUpComplete", "userId", "nextStep"],
+        &[
+            "isSignUpComplete",
+            "userId",
+            "nextStep",
+            "signIn",
+            "autoSignInError",
+        ],
     );
     assert_eq!(signed_up["isSignUpComplete"], false);
     assert_eq!(signed_up["nextStep"]["signUpStep"], "CONFIRM_SIGN_UP");
@@ -111,7 +117,7 @@ fn the_whole_story_one_process_per_command() {
         .as_str()
         .expect("uri")
         .starts_with("otpauth://totp/cognito-auth:bob?secret="));
-    let totp = cognito_emulator::totp_code(&secret, env.now());
+    let totp = env.totp(&secret, 0);
     let verified = env.run(&["mfa", "verify-totp", &totp], None).ok();
     assert_eq!(verified["verified"], true);
 
@@ -168,7 +174,7 @@ fn the_whole_story_one_process_per_command() {
     );
     // Cognito takes a TOTP code once: the one given to verify-totp is used up, so this is the
     // next window's code (accepted one step early).
-    let totp = cognito_emulator::totp_code(&secret, env.now() + 30);
+    let totp = env.totp(&secret, 30);
     let done = env.run(&["confirm-sign-in", &totp], None).ok();
     assert_eq!(done["isSignedIn"], true);
 

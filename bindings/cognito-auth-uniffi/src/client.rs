@@ -11,7 +11,7 @@ use cognito_auth_core as core;
 use cognito_auth_core::{
     AuthConfig, AuthDevice, AuthSession, AuthUser, CodeDeliveryDetails, ConfirmSignInOptions,
     DeviceStatus, MfaPreference, MfaPreferences, SignInNextStep, SignInOptions, SignInResult,
-    SignUpOptions, SignUpResult, TotpSetupDetails, UserAttribute,
+    SignOutResult, SignUpOptions, SignUpResult, TotpSetupDetails, UserAttribute,
 };
 
 use crate::error::AuthError;
@@ -104,13 +104,14 @@ impl AuthClient {
     }
 
     /// Signs out here (revoking the refresh token), or everywhere with `global`. The device
-    /// stays remembered.
+    /// stays remembered. The local sign-out always happens (offline too); the result says
+    /// what could not be done on the server.
     #[uniffi::method(default(global = false))]
-    pub async fn sign_out(&self, global: bool) -> Result<(), AuthError> {
+    pub async fn sign_out(&self, global: bool) -> Result<SignOutResult, AuthError> {
         Ok(self.inner.sign_out(global).await?)
     }
 
-    /// The signed-in user, from the stored tokens.
+    /// The signed-in user, from the stored tokens (no network call: works offline).
     pub async fn get_current_user(&self) -> Result<AuthUser, AuthError> {
         Ok(self.inner.get_current_user().await?)
     }
@@ -271,6 +272,11 @@ impl AuthClient {
             .inner
             .confirm_user_attribute(&attribute_name, &code)
             .await?)
+    }
+
+    /// Deletes attributes of the signed-in user (`custom:team`, `nickname`, ...).
+    pub async fn delete_user_attributes(&self, names: Vec<String>) -> Result<(), AuthError> {
+        Ok(self.inner.delete_user_attributes(&names).await?)
     }
 
     /// Clears this app client's sign-in data on this device (tokens, device secret, a saved

@@ -92,6 +92,15 @@ pub enum AuthError {
         /// Always false.
         retryable: bool,
     },
+    /// Cognito asks for something this library cannot do (a passkey, `WEB_AUTHN`, or an
+    /// unknown challenge): offer the user another way to sign in.
+    #[error("{detail}")]
+    Unsupported {
+        /// What was asked, and what the user can do instead.
+        detail: String,
+        /// Always false.
+        retryable: bool,
+    },
     /// An error of a newer core that these bindings do not know yet.
     #[error("{detail}")]
     Other {
@@ -115,6 +124,7 @@ impl AuthError {
             | AuthError::InvalidInput { detail, .. }
             | AuthError::SignedOut { detail, .. }
             | AuthError::LocalStateUnreadable { detail, .. }
+            | AuthError::Unsupported { detail, .. }
             | AuthError::Other { detail, .. } => detail,
         }
     }
@@ -131,6 +141,7 @@ impl AuthError {
             | AuthError::InvalidInput { retryable, .. }
             | AuthError::SignedOut { retryable, .. }
             | AuthError::LocalStateUnreadable { retryable, .. }
+            | AuthError::Unsupported { retryable, .. }
             | AuthError::Other { retryable, .. } => *retryable,
         }
     }
@@ -163,6 +174,7 @@ impl From<CoreError> for AuthError {
             CoreError::LocalStateUnreadable { .. } => {
                 AuthError::LocalStateUnreadable { detail, retryable }
             }
+            CoreError::Unsupported { .. } => AuthError::Unsupported { detail, retryable },
             _ => AuthError::Other { detail, retryable },
         }
     }

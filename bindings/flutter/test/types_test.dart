@@ -96,4 +96,51 @@ void main() {
     expect(device.status, DeviceStatus.remembered);
     expect(device.createdAt!.millisecondsSinceEpoch, 1700000000500);
   });
+
+  test('issue 15: sign-out result, auto sign-in, new events and errors, passkeys', () {
+    final partial = SignOutResult.fromJson(
+        {'globalSignOutError': null, 'revokeTokenError': 'Cannot reach Cognito'});
+    expect(partial.isComplete, isFalse);
+    expect(SignOutResult.fromJson({}).isComplete, isTrue);
+    final signedUp = SignUpResult.fromJson({
+      'isSignUpComplete': true,
+      'userId': null,
+      'nextStep': {'signUpStep': 'DONE'},
+      'signIn': {'isSignedIn': true, 'nextStep': {'signInStep': 'DONE'}, 'device': null},
+      'autoSignInError': null,
+    });
+    expect(signedUp.signIn!.isSignedIn, isTrue);
+    expect(AuthHubEvent.fromJson({'event': 'TOKEN_REFRESH_FAILED'}),
+        isA<TokenRefreshFailedEvent>());
+    expect(AuthHubEvent.fromJson({'event': 'USER_DELETED'}), isA<UserDeletedEvent>());
+    expect(AuthException.fromJson({'code': 18, 'kind': 'UNSUPPORTED', 'message': 'passkey'}),
+        isA<AuthUnsupportedException>());
+    final step = AuthNextSignInStep.fromJson({
+      'signInStep': 'CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION',
+      'availableFactors': ['PASSWORD_SRP'],
+      'unsupportedFactors': ['WEB_AUTHN'],
+    }) as ContinueSignInWithFirstFactorSelection;
+    expect(step.unsupportedFactors, ['WEB_AUTHN']);
+  });
+
+  test('no secret in any printed form', () {
+    final session = AuthSession.fromJson({
+      'isSignedIn': true,
+      'username': 'alice',
+      'userSub': 'sub',
+      'tokens': {'accessToken': 'ACCESS-SECRET', 'idToken': 'ID-SECRET', 'expiresAt': 1},
+    });
+    const details = TotpSetupDetails(sharedSecret: 'TOTP-SECRET', username: 'alice');
+    const config = CognitoAuthConfig(
+        region: 'eu-west-1', userPoolId: 'p', clientId: 'c', clientSecret: 'CLIENT-SECRET');
+    for (final printed in [
+      session.toString(),
+      session.tokens.toString(),
+      details.toString(),
+      const ContinueSignInWithTotpSetup(details).toString(),
+      config.toString(),
+    ]) {
+      expect(printed, isNot(contains('SECRET')));
+    }
+  });
 }

@@ -36,11 +36,15 @@ pub struct HttpCognitoApi {
 }
 
 impl HttpCognitoApi {
-    /// A transport for a configured [`Endpoint`].
-    pub fn for_endpoint(endpoint: &Endpoint) -> Result<HttpCognitoApi, ApiError> {
+    /// A transport for a configured [`Endpoint`]; plain `http://` to a host other than this
+    /// machine only with `allow_insecure_http`.
+    pub fn for_endpoint(
+        endpoint: &Endpoint,
+        allow_insecure_http: bool,
+    ) -> Result<HttpCognitoApi, ApiError> {
         match endpoint {
             Endpoint::Region(region) => HttpCognitoApi::for_region(region),
-            Endpoint::Url(url) => HttpCognitoApi::with_endpoint(url),
+            Endpoint::Url(url) => HttpCognitoApi::open(url, allow_insecure_http),
         }
     }
 
@@ -51,7 +55,7 @@ impl HttpCognitoApi {
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         if !valid {
-            return Err(ApiError::Network(format!(
+            return Err(ApiError::InvalidEndpoint(format!(
                 "`{region}` is not an AWS region name"
             )));
         }
@@ -63,15 +67,41 @@ impl HttpCognitoApi {
         HttpCognitoApi::with_endpoint(&format!("https://cognito-idp.{region}.{domain}/"))
     }
 
-    /// A custom endpoint, such as the local emulator (`http://127.0.0.1:9229`).
+    /// A custom endpoint: `https://`, or plain `http://` to this machine only (the local
+    /// emulator, `http://127.0.0.1:9229`) — passwords, codes and refresh tokens must not
+    /// cross a network in clear.
     pub fn with_endpoint(endpoint: &str) -> Result<HttpCognitoApi, ApiError> {
+        HttpCognitoApi::open(endpoint, false)
+    }
+
+    /// A custom endpoint, also plain `http://` to another host (a test server on a private
+    /// network): everything sent, passwords and tokens included, can be read on the way.
+    pub fn with_insecure_endpoint(endpoint: &str) -> Result<HttpCognitoApi, ApiError> {
+        HttpCognitoApi::open(endpoint, true)
+    }
+
+    fn open(endpoint: &str, allow_insecure_http: bool) -> Result<HttpCognitoApi, ApiError> {
         let endpoint: Uri = endpoint
             .parse()
-            .map_err(|_| ApiError::Network(format!("`{endpoint}` is not a valid URL")))?;
+            .map_err(|_| ApiError::InvalidEndpoint(format!("`{endpoint}` is not a valid URL")))?;
+        let host = endpoint.host().unwrap_or_default();
+        if host.is_empty() {
+            return Err(ApiError::InvalidEndpoint(format!(
+                "`{endpoint}` names no host"
+            )));
+        }
         match endpoint.scheme_str() {
-            Some("http") | Some("https") => {}
+            Some("https") => {}
+            Some("http") if allow_insecure_http || is_loopback(host) => {}
+            Some("http") => {
+                return Err(ApiError::InvalidEndpoint(format!(
+                    "`{endpoint}` is plain http:// to another machine: passwords and tokens \
+                     would cross the network in clear. Use https://, or allow insecure HTTP \
+                     explicitly (allow_insecure_http) for a test server."
+                )))
+            }
             _ => {
-                return Err(ApiError::Network(format!(
+                return Err(ApiError::InvalidEndpoint(format!(
                     "`{endpoint}` must start with https:// or http://"
                 )))
             }
@@ -148,6 +178,15 @@ impl CognitoApi for HttpCognitoApi {
     fn call(&self, operation: &'static str, body: Value) -> ApiFuture<'_> {
         Box::pin(self.send(operation, body))
     }
+}
+
+/// Whether `host` (from a URL) is this machine: `localhost`, `127.0.0.0/8` or `::1`.
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 fn connector() -> HttpsConnector<HttpConnector> {
@@ -235,6 +274,31 @@ mod tests {
         assert!(HttpCognitoApi::for_region("eu-west-1").is_ok());
         assert!(HttpCognitoApi::for_region("eu west").is_err());
         assert!(HttpCognitoApi::with_endpoint("ftp://x").is_err());
+        for local in [
+            "http://127.0.0.1:9229",
+            "http://127.8.0.1/",
+            "http://localhost:1",
+            "http://[::1]:9229/",
+            "https://cognito.example.com/",
+        ] {
+            assert!(HttpCognitoApi::with_endpoint(local).is_ok(), "{local}");
+        }
+        for remote in [
+            "http://192.168.1.20:9229",
+            "http://cognito.example.com/",
+            "http://127.0.0.1.example.com/",
+        ] {
+            let refused = HttpCognitoApi::with_endpoint(remote).err();
+            assert!(
+                matches!(&refused, Some(ApiError::InvalidEndpoint(m)) if m.contains("in clear")),
+                "{remote}: {refused:?}"
+            );
+            assert!(HttpCognitoApi::with_insecure_endpoint(remote).is_ok());
+        }
+        assert!(matches!(
+            HttpCognitoApi::with_endpoint("not a url"),
+            Err(ApiError::InvalidEndpoint(_))
+        ));
         let cn = HttpCognitoApi::for_region("cn-north-1").unwrap();
         assert_eq!(
             cn.endpoint(),

@@ -44,6 +44,9 @@ pub enum ApiError {
     Timeout,
     /// The answer could not be understood.
     InvalidResponse(String),
+    /// The configured endpoint cannot be used (not a URL, not HTTP(S), plain HTTP to a host
+    /// that is not this machine); nothing was sent.
+    InvalidEndpoint(String),
 }
 
 impl ApiError {

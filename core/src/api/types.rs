@@ -19,6 +19,9 @@ pub struct InitiateAuthRequest {
     pub auth_parameters: Params,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub client_metadata: Params,
+    /// `USER_AUTH` right after sign-up: the session `ConfirmSignUp` returned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
 }
 
 /// `RespondToAuthChallenge`.
@@ -144,6 +147,24 @@ pub struct SignUpResponse {
     pub user_confirmed: bool,
     pub user_sub: Option<String>,
     pub code_delivery_details: Option<CodeDeliveryDetailsType>,
+    /// For `ConfirmSignUp`, to sign in right after it.
+    pub session: Option<String>,
+}
+
+/// `ConfirmSignUp`'s answer.
+#[derive(Deserialize, Clone, Default, PartialEq)]
+#[serde(rename_all = "PascalCase")]
+pub struct ConfirmSignUpResponse {
+    /// For `InitiateAuth` with `USER_AUTH`, to sign in without the password.
+    pub session: Option<String>,
+}
+
+/// `DeleteUserAttributes`.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DeleteUserAttributesRequest {
+    pub access_token: String,
+    pub user_attribute_names: Vec<String>,
 }
 
 /// `ConfirmSignUp`, `ForgotPassword`, `ConfirmForgotPassword` and `ResendConfirmationCode`
@@ -161,6 +182,9 @@ pub struct UsernameCodeRequest {
     pub password: Option<String>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub client_metadata: Params,
+    /// `ConfirmSignUp`: the session `SignUp` returned, to sign in right after.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
 }
 
 /// Responses that carry only `CodeDeliveryDetails`.

@@ -5,11 +5,12 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::AuthClient;
+use super::SignInResult;
 use crate::api::types::{
     AccessTokenRequest, AttributeType, ChangePasswordRequest, CodeDeliveryDetailsType,
-    CodeDeliveryResponse, Empty, GetUserResponse, SignUpRequest, SignUpResponse,
-    UpdateUserAttributesRequest, UpdateUserAttributesResponse, UserAttributeCodeRequest,
-    UsernameCodeRequest,
+    CodeDeliveryResponse, ConfirmSignUpResponse, DeleteUserAttributesRequest, Empty,
+    GetUserResponse, SignUpRequest, SignUpResponse, UpdateUserAttributesRequest,
+    UpdateUserAttributesResponse, UserAttributeCodeRequest, UsernameCodeRequest,
 };
 use crate::error::AuthError;
 use crate::signin::CodeDeliveryDetails;
@@ -35,6 +36,12 @@ pub struct SignUpOptions {
     /// Passed to the pool's Lambda triggers.
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub client_metadata: HashMap<String, String>,
+    /// Sign the user in as soon as [`AuthClient::confirm_sign_up`] confirms them (Amplify's
+    /// `autoSignIn`), with the session Cognito returns: no password is asked again. Needs an
+    /// app client that allows `USER_AUTH` (choice-based sign-in); kept in memory only, so the
+    /// confirmation must come from the same client in the same process.
+    #[cfg_attr(feature = "uniffi", uniffi(default = false))]
+    pub auto_sign_in: bool,
 }
 
 /// What to do after a sign-up step.
@@ -66,6 +73,15 @@ pub struct SignUpResult {
     pub user_id: Option<String>,
     /// What to do next.
     pub next_step: SignUpStep,
+    /// With [`SignUpOptions::auto_sign_in`], once confirmed: the sign-in that followed. Usually
+    /// signed in; its `next_step` may still ask for something (MFA set-up): answer it with
+    /// [`AuthClient::confirm_sign_in`].
+    #[serde(default)]
+    pub sign_in: Option<SignInResult>,
+    /// With [`SignUpOptions::auto_sign_in`]: why the sign-in after the confirmation failed
+    /// (the user is confirmed and can sign in with the password).
+    #[serde(default)]
+    pub auto_sign_in_error: Option<String>,
 }
 
 /// The signed-in user.
@@ -135,6 +151,14 @@ impl AuthClient {
             client_metadata: options.client_metadata.into_iter().collect(),
         };
         let response: SignUpResponse = self.call("SignUp", &request).await?;
+        *self.lock_auto_sign_in() = match (options.auto_sign_in, response.session) {
+            (true, Some(session)) => Some((username.to_owned(), session)),
+            (true, None) => {
+                tracing::warn!("SignUp returned no session: no sign-in after the confirmation");
+                None
+            }
+            (false, _) => None,
+        };
         Ok(SignUpResult {
             is_sign_up_complete: response.user_confirmed,
             user_id: response.user_sub,
@@ -145,7 +169,15 @@ impl AuthClient {
                     code_delivery_details: delivery(response.code_delivery_details),
                 }
             },
+            sign_in: None,
+            auto_sign_in_error: None,
         })
+    }
+
+    fn lock_auto_sign_in(&self) -> std::sync::MutexGuard<'_, Option<(String, String)>> {
+        self.auto_sign_in
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Confirms a sign-up with the code the user received.
@@ -155,14 +187,39 @@ impl AuthClient {
         code: &str,
     ) -> Result<SignUpResult, AuthError> {
         non_empty("confirmation code", code)?;
+        let auto = self
+            .lock_auto_sign_in()
+            .clone()
+            .filter(|(name, _)| name == username);
         let mut request = self.username_request(username);
         request.confirmation_code = Some(code.trim().to_owned());
-        self.call::<_, Empty>("ConfirmSignUp", &request).await?;
-        Ok(SignUpResult {
+        request.session = auto.as_ref().map(|(_, session)| session.clone());
+        let response: ConfirmSignUpResponse = self.call("ConfirmSignUp", &request).await?;
+        let mut result = SignUpResult {
             is_sign_up_complete: true,
             user_id: None,
             next_step: SignUpStep::Done,
-        })
+            sign_in: None,
+            auto_sign_in_error: None,
+        };
+        if auto.is_none() {
+            return Ok(result);
+        }
+        self.lock_auto_sign_in().take();
+        match response.session {
+            None => {
+                result.auto_sign_in_error =
+                    Some("ConfirmSignUp returned no session to sign in with".into());
+            }
+            Some(session) => match self.sign_in_after_sign_up(username, session).await {
+                Ok(sign_in) => result.sign_in = Some(sign_in),
+                Err(error) => {
+                    tracing::warn!(kind = ?error.kind(), "the sign-in after the confirmation failed");
+                    result.auto_sign_in_error = Some(error.to_string());
+                }
+            },
+        }
+        Ok(result)
     }
 
     /// Sends the sign-up confirmation code again.
@@ -295,27 +352,50 @@ impl AuthClient {
         Ok(())
     }
 
-    /// Deletes the signed-in user's account, then clears everything stored for them here.
+    /// Deletes attributes of the signed-in user (`custom:team`, `nickname`, ...). Required
+    /// attributes cannot be deleted.
+    pub async fn delete_user_attributes(&self, names: &[String]) -> Result<(), AuthError> {
+        if names.is_empty() {
+            return Err(AuthError::invalid_input(
+                "No attribute to delete was given.",
+            ));
+        }
+        for name in names {
+            non_empty("attribute name", name)?;
+        }
+        let request = DeleteUserAttributesRequest {
+            access_token: self.access_token().await?,
+            user_attribute_names: names.to_vec(),
+        };
+        self.call::<_, Empty>("DeleteUserAttributes", &request)
+            .await?;
+        Ok(())
+    }
+
+    /// Deletes the signed-in user's account, then clears everything stored for them here
+    /// (event [`AuthEvent::UserDeleted`](super::AuthEvent::UserDeleted)).
     pub async fn delete_user(&self) -> Result<(), AuthError> {
         let username = self.current_username()?.ok_or(AuthError::SignedOut)?;
         let request = AccessTokenRequest {
             access_token: self.access_token().await?,
         };
         self.call::<_, Empty>("DeleteUser", &request).await?;
+        let _no_refresh = self.refresh_lock.lock().await;
         self.store.delete(&self.keys.device(&username))?;
         self.clear_session(&username)?;
+        tracing::info!("the user was deleted");
+        self.listeners.emit(super::AuthEvent::UserDeleted);
         Ok(())
     }
 
-    /// The signed-in user, from the stored tokens (no network call unless a refresh is due).
+    /// The signed-in user, read from the stored tokens: no network call, so it works offline
+    /// and with tokens that are due for refresh.
     pub async fn get_current_user(&self) -> Result<AuthUser, AuthError> {
-        let session = self.fetch_auth_session(false).await?;
-        match (session.is_signed_in, session.username) {
-            (true, Some(username)) => Ok(AuthUser {
-                username,
-                user_id: session.user_sub,
-            }),
-            _ => Err(AuthError::SignedOut),
-        }
+        let username = self.current_username()?.ok_or(AuthError::SignedOut)?;
+        let tokens = self.stored_tokens(&username)?.ok_or(AuthError::SignedOut)?;
+        Ok(AuthUser {
+            username,
+            user_id: super::session::user_sub(&tokens),
+        })
     }
 }

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use super::AuthClient;
 use crate::api::types::{
     ConfirmDeviceRequest, ConfirmDeviceResponse, DeviceKeyRequest, DeviceSecretVerifierConfig,
-    DeviceType, Empty, ListDevicesRequest, ListDevicesResponse, NewDeviceMetadata,
-    UpdateDeviceStatusRequest,
+    DeviceType, Empty, GetDeviceResponse, ListDevicesRequest, ListDevicesResponse,
+    NewDeviceMetadata, UpdateDeviceStatusRequest,
 };
 use crate::error::AuthError;
 use crate::srp::DeviceSecret;
@@ -82,23 +82,58 @@ pub struct AuthDevice {
 /// Devices listed per `ListDevices` page (Cognito's maximum).
 const DEVICES_PER_PAGE: u32 = 60;
 
+/// `fetch_devices` gives up after this many pages (6000 devices): an endpoint that keeps
+/// returning pages is broken, and the app must not loop with it.
+const MAX_DEVICE_PAGES: usize = 100;
+
+/// Writes of a confirmed device before it is left pending.
+const DEVICE_WRITE_ATTEMPTS: u32 = 3;
+
+/// Whether a call that failed with `error` may still have been applied by Cognito: the request
+/// may have arrived although no answer did (or only a broken or server-error one).
+fn may_have_been_applied(error: &AuthError) -> bool {
+    matches!(
+        error,
+        AuthError::Network { .. } | AuthError::Timeout | AuthError::InvalidResponse { .. }
+    ) || error.exception() == Some(crate::error::CognitoException::InternalError)
+}
+
 impl AuthClient {
     /// Tracks a device Cognito has just issued: the secret is saved as *pending* before
-    /// `ConfirmDevice` is called, so it is never lost; a failure leaves the sign-in signed in.
+    /// `ConfirmDevice` is called, so it is never lost. The user is already signed in, so
+    /// nothing here fails the sign-in: a failure is the outcome [`DeviceOutcome::NotTracked`].
+    ///
+    /// If `ConfirmDevice` may have been applied although it failed (the connection broke, no
+    /// answer in time, a server error), the pending record is kept, and the next sign-in or
+    /// refresh asks Cognito whether it knows the device
+    /// ([`AuthClient::reconcile_pending_device`]). A record that cannot be saved once Cognito
+    /// confirmed the device is written again; if it still cannot be, it stays pending, to be
+    /// reconciled the same way.
     pub(super) async fn track_new_device(
         &self,
         username: &str,
         access_token: &str,
         metadata: &NewDeviceMetadata,
-    ) -> Result<DeviceOutcome, AuthError> {
-        let secret = DeviceSecret::try_generate(&metadata.device_group_key, &metadata.device_key)?;
+    ) -> DeviceOutcome {
+        let not_tracked = |reason: String| {
+            tracing::warn!(%reason, "the device is not tracked");
+            DeviceOutcome::NotTracked { reason }
+        };
+        let secret =
+            match DeviceSecret::try_generate(&metadata.device_group_key, &metadata.device_key) {
+                Ok(secret) => secret,
+                Err(error) => return not_tracked(AuthError::from(error).to_string()),
+            };
         let mut record = StoredDevice {
             device_key: metadata.device_key.clone(),
             device_group_key: metadata.device_group_key.clone(),
             device_secret: secret.secret().to_owned(),
             state: StoredDeviceState::Pending,
         };
-        write_json(self.store.as_ref(), &self.keys.device(username), &record)?;
+        if let Err(error) = write_json(self.store.as_ref(), &self.keys.device(username), &record) {
+            // Without its secret saved, the device must not be confirmed.
+            return not_tracked(format!("the device secret could not be saved: {error}"));
+        }
         let request = ConfirmDeviceRequest {
             access_token: access_token.to_owned(),
             device_key: metadata.device_key.clone(),
@@ -108,38 +143,125 @@ impl AuthClient {
             },
             device_name: self.config.device_name(),
         };
-        match self
+        let response = match self
             .call::<_, ConfirmDeviceResponse>("ConfirmDevice", &request)
             .await
         {
-            Ok(response) => {
-                record.state = if response.user_confirmation_necessary {
-                    StoredDeviceState::NotRemembered
-                } else {
-                    StoredDeviceState::Remembered
-                };
-                write_json(self.store.as_ref(), &self.keys.device(username), &record)?;
-                tracing::info!(
-                    remembered = !response.user_confirmation_necessary,
-                    "device tracked"
+            Ok(response) => response,
+            Err(error) if may_have_been_applied(&error) => {
+                tracing::warn!(
+                    "ConfirmDevice may have been applied; the device secret is kept and checked \
+                     at the next sign-in"
                 );
-                if !response.user_confirmation_necessary {
+                return DeviceOutcome::NotTracked {
+                    reason: format!("{error} (kept: checked again at the next sign-in)"),
+                };
+            }
+            Err(error) => {
+                if let Err(store_error) = self.store.delete(&self.keys.device(username)) {
+                    tracing::warn!(%store_error, "could not delete the unconfirmed device");
+                }
+                return not_tracked(error.to_string());
+            }
+        };
+        let remembered = !response.user_confirmation_necessary;
+        record.state = if remembered {
+            StoredDeviceState::Remembered
+        } else {
+            StoredDeviceState::NotRemembered
+        };
+        self.save_confirmed_device(username, &record);
+        tracing::info!(remembered, "device tracked");
+        if remembered {
+            self.listeners.emit(super::AuthEvent::DeviceRemembered {
+                device_key: record.device_key.clone(),
+            });
+        }
+        DeviceOutcome::Tracked {
+            device_key: record.device_key.clone(),
+            status: status_of(record.state),
+            ask_user_to_remember: response.user_confirmation_necessary,
+        }
+    }
+
+    /// Writes a device Cognito has confirmed, trying again if the store fails. If it still
+    /// fails, the record stays pending (its secret is safe) and is reconciled later.
+    fn save_confirmed_device(&self, username: &str, record: &StoredDevice) {
+        let key = self.keys.device(username);
+        for attempt in 1..=DEVICE_WRITE_ATTEMPTS {
+            match write_json(self.store.as_ref(), &key, record) {
+                Ok(()) => return,
+                Err(error) => tracing::warn!(
+                    %error,
+                    attempt,
+                    "the confirmed device could not be saved"
+                ),
+            }
+        }
+        tracing::warn!(
+            "the device stays saved as pending; the next sign-in or refresh checks it with Cognito"
+        );
+    }
+
+    /// Settles a device left *pending* by a `ConfirmDevice` whose outcome is unknown, with a
+    /// valid access token: Cognito lists it (`GetDevice`) → confirmed, with Cognito's
+    /// remembered status; Cognito does not know it → deleted (the sign-in's new device, if any,
+    /// is tracked instead); no answer → still pending.
+    ///
+    /// `None` when there was nothing to settle or the pending device was dropped (the caller
+    /// tracks the new device); otherwise what happened to this device.
+    pub(super) async fn reconcile_pending_device(
+        &self,
+        username: &str,
+        access_token: &str,
+    ) -> Option<DeviceOutcome> {
+        let mut record = match self.stored_device(username) {
+            Ok(Some(record)) if record.state == StoredDeviceState::Pending => record,
+            _ => return None,
+        };
+        let request = DeviceKeyRequest {
+            access_token: access_token.to_owned(),
+            device_key: record.device_key.clone(),
+        };
+        match self
+            .call::<_, GetDeviceResponse>("GetDevice", &request)
+            .await
+        {
+            Ok(response) => {
+                let remembered = describe(response.device, None).status == DeviceStatus::Remembered;
+                record.state = if remembered {
+                    StoredDeviceState::Remembered
+                } else {
+                    StoredDeviceState::NotRemembered
+                };
+                self.save_confirmed_device(username, &record);
+                tracing::info!(remembered, "a device left pending is confirmed");
+                if remembered {
                     self.listeners.emit(super::AuthEvent::DeviceRemembered {
                         device_key: record.device_key.clone(),
                     });
                 }
-                Ok(DeviceOutcome::Tracked {
+                Some(DeviceOutcome::Tracked {
                     device_key: record.device_key.clone(),
                     status: status_of(record.state),
-                    ask_user_to_remember: response.user_confirmation_necessary,
+                    ask_user_to_remember: !remembered,
                 })
             }
-            Err(error) => {
-                tracing::warn!("ConfirmDevice failed; the device is not tracked");
-                self.store.delete(&self.keys.device(username))?;
-                Ok(DeviceOutcome::NotTracked {
-                    reason: error.to_string(),
+            Err(error) if may_have_been_applied(&error) || error.is_retryable() => {
+                tracing::warn!("a device left pending could not be checked; kept for next time");
+                Some(DeviceOutcome::NotTracked {
+                    reason: format!(
+                        "{error} (a device left pending is kept: checked again at the next \
+                         sign-in)"
+                    ),
                 })
+            }
+            Err(_) => {
+                tracing::info!("a device left pending was never confirmed; it is dropped");
+                if let Err(error) = self.store.delete(&self.keys.device(username)) {
+                    tracing::warn!(%error, "could not delete the unconfirmed device");
+                }
+                None
             }
         }
     }
@@ -205,8 +327,20 @@ impl AuthClient {
             access_token: self.access_token().await?,
             device_key: device_key.clone(),
         };
-        self.call::<_, Empty>("ForgetDevice", &request).await?;
-        if current.is_some_and(|d| d.device_key == device_key) {
+        let this_device = current.is_some_and(|d| d.device_key == device_key);
+        match self.call::<_, Empty>("ForgetDevice", &request).await {
+            Ok(_) => {}
+            // This device is already gone at Cognito (an earlier ForgetDevice whose answer was
+            // lost, or another client forgot it): forgetting it here completes the job.
+            Err(AuthError::Service {
+                exception: crate::error::CognitoException::ResourceNotFound,
+                ..
+            }) if this_device => {
+                tracing::info!("Cognito no longer knows this device; forgetting it here");
+            }
+            Err(error) => return Err(error),
+        }
+        if this_device {
             let tombstone = StoredDevice {
                 device_key: device_key.clone(),
                 device_group_key: String::new(),
@@ -242,12 +376,12 @@ impl AuthClient {
         let current_key = self.usable_device(&username)?.map(|d| d.device_key.clone());
         let access_token = self.access_token().await?;
         let mut devices = Vec::new();
-        let mut pagination_token = None;
-        loop {
+        let mut pagination_token: Option<String> = None;
+        for _ in 0..MAX_DEVICE_PAGES {
             let request = ListDevicesRequest {
                 access_token: access_token.clone(),
                 limit: DEVICES_PER_PAGE,
-                pagination_token: pagination_token.take(),
+                pagination_token: pagination_token.clone(),
             };
             let page: ListDevicesResponse = self.call("ListDevices", &request).await?;
             devices.extend(
@@ -256,11 +390,19 @@ impl AuthClient {
                     .map(|d| describe(d, current_key.as_deref())),
             );
             match page.pagination_token {
-                Some(token) if !token.is_empty() => pagination_token = Some(token),
-                _ => break,
+                Some(token) if token.is_empty() => return Ok(devices),
+                Some(token) if pagination_token.as_deref() == Some(token.as_str()) => {
+                    return Err(AuthError::invalid_response(
+                        "ListDevices returned the same page token twice",
+                    ))
+                }
+                Some(token) => pagination_token = Some(token),
+                None => return Ok(devices),
             }
         }
-        Ok(devices)
+        Err(AuthError::invalid_response(format!(
+            "ListDevices kept returning pages (more than {MAX_DEVICE_PAGES}); stopped"
+        )))
     }
 
     pub(super) fn stored_device(&self, username: &str) -> Result<Option<StoredDevice>, AuthError> {

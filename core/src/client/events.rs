@@ -24,6 +24,13 @@ pub enum AuthEvent {
     SessionExpired,
     /// The tokens were refreshed.
     TokensRefreshed,
+    /// The tokens could not be refreshed (offline, throttled, a server error); they are kept
+    /// and the user is still signed in. A rejected refresh token is
+    /// [`AuthEvent::SessionExpired`] instead.
+    TokenRefreshFailed,
+    /// The user deleted their account ([`AuthClient::delete_user`](crate::AuthClient::delete_user));
+    /// everything stored for them here was cleared.
+    UserDeleted,
     /// This device was tracked and remembered, or remembered later.
     DeviceRemembered {
         /// The device key.

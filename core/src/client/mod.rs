@@ -26,7 +26,7 @@ pub use account::{AuthUser, SignUpOptions, SignUpResult, SignUpStep, UserAttribu
 pub use devices::{AuthDevice, DeviceOutcome, DeviceStatus};
 pub use events::{AuthEvent, AuthEventListener, ListenerId};
 pub use mfa::{MfaPreference, MfaPreferences};
-pub use session::{AuthSession, AuthTokens};
+pub use session::{AuthSession, AuthTokens, SignOutResult};
 pub use signin::SignInResult;
 
 /// Seconds since the Unix epoch, from the system or from a test.
@@ -84,6 +84,13 @@ pub struct AuthConfig {
     #[serde(default = "default_refresh_margin")]
     #[cfg_attr(feature = "uniffi", uniffi(default = 300))]
     pub refresh_margin_seconds: u64,
+    /// Allows a plain `http://` URL endpoint on another machine (a test server on a private
+    /// network). Off by default: without TLS, passwords, codes and refresh tokens can be read
+    /// on the way. `http://` to this machine (`127.0.0.1`, `localhost`, `::1`: the local
+    /// emulator) needs no opt-in.
+    #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default = false))]
+    pub allow_insecure_http: bool,
 }
 
 fn default_refresh_margin() -> u64 {
@@ -101,6 +108,7 @@ impl AuthConfig {
             client_secret: None,
             device_name: None,
             refresh_margin_seconds: default_refresh_margin(),
+            allow_insecure_http: false,
         }
     }
 
@@ -122,6 +130,7 @@ impl std::fmt::Debug for AuthConfig {
             )
             .field("device_name", &self.device_name)
             .field("refresh_margin_seconds", &self.refresh_margin_seconds)
+            .field("allow_insecure_http", &self.allow_insecure_http)
             .finish()
     }
 }
@@ -159,13 +168,15 @@ pub struct AuthClient {
     sign_in_state: Mutex<SignInState>,
     refresh_lock: Mutex<()>,
     listeners: events::Listeners,
+    /// `(username, session)` of a sign-up that asked to sign in once confirmed.
+    auto_sign_in: std::sync::Mutex<Option<(String, String)>>,
 }
 
 impl AuthClient {
     /// A client that talks to Cognito over HTTPS (or HTTP for a `http://` URL endpoint).
     #[cfg(feature = "https")]
     pub fn new(config: AuthConfig, store: Arc<dyn SecretStore>) -> Result<AuthClient, AuthError> {
-        let api = HttpCognitoApi::for_endpoint(&config.endpoint)?;
+        let api = HttpCognitoApi::for_endpoint(&config.endpoint, config.allow_insecure_http)?;
         Ok(AuthClient::with_api(
             config,
             Arc::new(api),
@@ -197,6 +208,7 @@ impl AuthClient {
             sign_in_state: Mutex::new(SignInState::Idle),
             refresh_lock: Mutex::new(()),
             listeners: events::Listeners::default(),
+            auto_sign_in: std::sync::Mutex::new(None),
         }
     }
 

@@ -79,6 +79,45 @@ impl AuthClient {
         result
     }
 
+    /// `USER_AUTH` with the session `ConfirmSignUp` returned: the confirmation code was the
+    /// first factor.
+    pub(super) async fn sign_in_after_sign_up(
+        &self,
+        username: &str,
+        session: String,
+    ) -> Result<SignInResult, AuthError> {
+        let mut state = self.sign_in_state.lock().await;
+        if !matches!(*state, SignInState::Idle) {
+            self.feed(&mut state, Event::Reset);
+        }
+        let device = self.device_for_sign_in(username)?;
+        let start = Event::Start {
+            username: username.to_owned(),
+            password: None,
+            options: SignInOptions {
+                auth_flow: crate::signin::AuthFlow::UserAuth {
+                    preferred_first_factor: None,
+                },
+                ..Default::default()
+            },
+            device,
+            sign_up_session: Some(session),
+        };
+        let result = match self.run(&mut state, start).await {
+            Ok(RunEnd::Result(result)) => Ok(result),
+            Ok(RunEnd::DeviceRejected) => {
+                self.forget_local_device_of(username)?;
+                Err(AuthError::invalid_state(
+                    "Cognito no longer knows the stored device; it was forgotten locally. Sign \
+                     in with the password.",
+                ))
+            }
+            Err(error) => Err(error),
+        };
+        self.save_pending(&state)?;
+        result
+    }
+
     async fn sign_in_locked(
         &self,
         state: &mut SignInState,
@@ -93,6 +132,7 @@ impl AuthClient {
             password: password.map(|p| Zeroizing::new(p.to_owned())),
             options: options.clone(),
             device,
+            sign_up_session: None,
         };
         match self.run(state, start(device)).await? {
             RunEnd::Result(result) => Ok(result),
@@ -128,11 +168,7 @@ impl AuthClient {
                 self.feed(&mut state, Event::Resume { pending, device });
             }
         }
-        let event = Event::Answer {
-            value: Zeroizing::new(value.to_owned()),
-            options,
-        };
-        let result = self.confirm_locked(&mut state, event).await;
+        let result = self.confirm_locked(&mut state, value, options).await;
         self.save_pending(&state)?;
         result
     }
@@ -140,17 +176,34 @@ impl AuthClient {
     async fn confirm_locked(
         &self,
         state: &mut SignInState,
-        event: Event,
+        value: &str,
+        options: ConfirmSignInOptions,
     ) -> Result<SignInResult, AuthError> {
-        match self.run(state, event).await? {
+        let answer = || Event::Answer {
+            value: Zeroizing::new(value.to_owned()),
+            options: options.clone(),
+        };
+        match self.run(state, answer()).await? {
             RunEnd::Result(result) => Ok(result),
             RunEnd::DeviceRejected => {
                 if let Some(username) = state.username().map(str::to_owned) {
                     self.forget_local_device_of(&username)?;
                 }
-                Err(AuthError::invalid_state(
-                    "Cognito no longer knows this device; it was forgotten locally. Sign in again.",
-                ))
+                if state.next_step().is_none() {
+                    return Err(AuthError::invalid_state(
+                        "Cognito no longer knows this device; it was forgotten locally. Sign in again.",
+                    ));
+                }
+                // The step waits again without the device: the same answer, once more.
+                tracing::info!(
+                    "Cognito no longer knows the stored device; answering again without it"
+                );
+                match self.run(state, answer()).await? {
+                    RunEnd::Result(result) => Ok(result),
+                    RunEnd::DeviceRejected => Err(AuthError::invalid_response(
+                        "Cognito rejected a device although none was sent",
+                    )),
+                }
             }
         }
     }
@@ -388,12 +441,20 @@ impl AuthClient {
         self.listeners.emit(super::AuthEvent::SignedIn {
             username: username.clone(),
         });
-        let device = match &tokens.new_device_metadata {
-            Some(metadata) => Some(
-                self.track_new_device(&username, &tokens.access_token, metadata)
-                    .await?,
-            ),
-            None => None,
+        // The user is signed in (the tokens are saved): nothing about the device may fail the
+        // sign-in from here on.
+        let device = match self
+            .reconcile_pending_device(&username, &tokens.access_token)
+            .await
+        {
+            Some(outcome) => Some(outcome),
+            None => match &tokens.new_device_metadata {
+                Some(metadata) => Some(
+                    self.track_new_device(&username, &tokens.access_token, metadata)
+                        .await,
+                ),
+                None => None,
+            },
         };
         Ok(SignInResult {
             is_signed_in: true,

@@ -71,10 +71,17 @@ pub enum AuthError {
     /// its key is gone: a backup restored onto another device, a wiped Keystore). Call
     /// `reset_local_state`, then sign in again.
     #[error(
-        "Sign-in data stored on this device cannot be read ({detail}). Call reset_local_state          to clear this app's sign-in data on this device, then sign in again."
+        "Sign-in data stored on this device cannot be read ({detail}). Call reset_local_state to clear this app's sign-in data on this device, then sign in again."
     )]
     LocalStateUnreadable {
         /// What could not be read (never the value, nor the user's name).
+        detail: String,
+    },
+    /// Cognito asks for something this library cannot do (a passkey: `WEB_AUTHN`, or a
+    /// challenge it does not know). Nothing is stored; offer the user another way to sign in.
+    #[error("{detail}")]
+    Unsupported {
+        /// What was asked, and what the user can do instead.
         detail: String,
     },
 }
@@ -101,6 +108,8 @@ pub enum ErrorKind {
     SignedOut,
     /// [`AuthError::LocalStateUnreadable`].
     LocalStateUnreadable,
+    /// [`AuthError::Unsupported`].
+    Unsupported,
 }
 
 /// An error as the JSON encoding writes it: `{"kind", "exception", "exceptionName", "message",
@@ -152,6 +161,7 @@ impl AuthError {
             AuthError::InvalidInput { .. } => ErrorKind::InvalidInput,
             AuthError::SignedOut => ErrorKind::SignedOut,
             AuthError::LocalStateUnreadable { .. } => ErrorKind::LocalStateUnreadable,
+            AuthError::Unsupported { .. } => ErrorKind::Unsupported,
         }
     }
 
@@ -208,6 +218,12 @@ impl AuthError {
         }
     }
 
+    pub(crate) fn unsupported(detail: impl Into<String>) -> AuthError {
+        AuthError::Unsupported {
+            detail: detail.into(),
+        }
+    }
+
     pub(crate) fn invalid_response(detail: impl Into<String>) -> AuthError {
         AuthError::InvalidResponse {
             detail: detail.into(),
@@ -245,6 +261,7 @@ impl From<ApiError> for AuthError {
             ApiError::Network(detail) => AuthError::Network { detail },
             ApiError::Timeout => AuthError::Timeout,
             ApiError::InvalidResponse(detail) => AuthError::InvalidResponse { detail },
+            ApiError::InvalidEndpoint(detail) => AuthError::InvalidInput { detail },
         }
     }
 }

@@ -61,6 +61,7 @@ fn start_event(flow: AuthFlow, device: bool) -> Event {
             device_group_key: "-grp".into(),
             device_secret: Zeroizing::new("devsecret".into()),
         }),
+        sign_up_session: None,
     }
 }
 
@@ -737,9 +738,34 @@ fn custom_challenge_and_first_factor_selection() {
     assert_eq!(
         state.next_step(),
         Some(&SignInNextStep::ContinueSignInWithFirstFactorSelection {
-            available_factors: vec![AuthFactor::PasswordSrp, AuthFactor::EmailOtp]
+            available_factors: vec![AuthFactor::PasswordSrp, AuthFactor::EmailOtp],
+            unsupported_factors: vec!["WEB_AUTHN".into()]
         })
     );
+    // Only a passkey offered: a typed error, not an empty choice.
+    let only_passkey = Event::Reply(ApiReply::Challenge(AuthChallengeResponse {
+        challenge_name: Some("SELECT_CHALLENGE".into()),
+        session: Some("s".into()),
+        available_challenges: vec!["WEB_AUTHN".into()],
+        ..Default::default()
+    }));
+    let user_auth = || {
+        walk(vec![start_event(
+            AuthFlow::UserAuth {
+                preferred_first_factor: None,
+            },
+            false,
+        )])
+    };
+    let Step {
+        state: idle,
+        effects,
+    } = run(user_auth(), only_passkey);
+    assert_eq!(idle.name(), "Idle");
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Failed(AuthError::Unsupported { detail })] if detail.contains("WEB_AUTHN")
+    ));
     let Step { state, effects } = run(state, answer("PASSWORD_SRP"));
     let (name, answers, _) = responses(&effects);
     assert_eq!(
@@ -865,12 +891,19 @@ fn malformed_challenges_fail_cleanly() {
         effects.as_slice(),
         [Effect::Failed(AuthError::InvalidResponse { .. })]
     ));
-    // Unknown challenge; neither challenge nor tokens.
-    let Step { effects, .. } = run(walk(vec![srp_start()]), challenge("WEB_AUTHN", &[]));
-    assert!(matches!(
-        effects.as_slice(),
-        [Effect::Failed(AuthError::InvalidResponse { .. })]
-    ));
+    // A passkey or an unknown challenge: Unsupported; neither challenge nor tokens:
+    // InvalidResponse.
+    for name in ["WEB_AUTHN", "SOMETHING_NEW"] {
+        let Step { state, effects } = run(walk(vec![srp_start()]), challenge(name, &[]));
+        assert_eq!(state.name(), "Idle");
+        assert!(
+            matches!(
+                effects.as_slice(),
+                [Effect::Failed(AuthError::Unsupported { detail })] if detail.contains(name)
+            ),
+            "{name}"
+        );
+    }
     let Step { effects, .. } = run(
         walk(vec![srp_start()]),
         Event::Reply(ApiReply::Challenge(AuthChallengeResponse::default())),
@@ -968,4 +1001,106 @@ fn a_saved_sign_in_resumes_only_when_none_is_under_way() {
         },
     );
     assert!(is_rejected(&effects));
+}
+
+#[test]
+fn a_device_refused_with_an_mfa_answer_keeps_the_step_for_the_same_answer_without_it() {
+    let state = walk(vec![
+        start_event(AuthFlow::UserSrp, true),
+        challenge("PASSWORD_VERIFIER", SRP_CHALLENGE),
+        challenge("SMS_MFA", &[]),
+    ]);
+    let Step { state, effects } = run(state, answer("123456"));
+    let (_, answers, _) = responses(&effects);
+    assert_eq!(answers["DEVICE_KEY"], "us-east-1_dev");
+    let Step { state, effects } = run(state, failed("ResourceNotFoundException"));
+    assert!(matches!(effects.as_slice(), [Effect::DeviceRejected]));
+    assert!(matches!(
+        state.next_step(),
+        Some(SignInNextStep::ConfirmSignInWithSmsMfaCode { .. })
+    ));
+    let Step { effects, .. } = run(state, answer("123456"));
+    let (name, answers, session) = responses(&effects);
+    assert_eq!(name, "SMS_MFA");
+    assert_eq!(answers["SMS_MFA_CODE"], "123456");
+    assert!(!answers.contains_key("DEVICE_KEY"));
+    assert_eq!(session.as_deref(), Some("session-SMS_MFA"));
+}
+
+#[test]
+fn a_sign_in_after_sign_up_sends_the_session_and_no_password() {
+    let start = |flow| Event::Start {
+        username: "alice".into(),
+        password: None,
+        options: SignInOptions {
+            auth_flow: flow,
+            ..Default::default()
+        },
+        device: None,
+        sign_up_session: Some("confirm-sign-up-session".into()),
+    };
+    let Step { state, effects } = run(
+        SignInState::Idle,
+        start(AuthFlow::UserAuth {
+            preferred_first_factor: None,
+        }),
+    );
+    assert_eq!(state.name(), "Waiting(InitiateAuth)");
+    let Some(Effect::Call(ApiCall::InitiateAuth(request))) = effects.first() else {
+        panic!("expected InitiateAuth");
+    };
+    assert_eq!(request.auth_flow, "USER_AUTH");
+    assert_eq!(request.session.as_deref(), Some("confirm-sign-up-session"));
+    assert_eq!(request.auth_parameters["USERNAME"], "alice");
+    assert!(!request.auth_parameters.contains_key("PASSWORD"));
+    // Only USER_AUTH takes the session.
+    let Step { state, effects } = run(SignInState::Idle, start(AuthFlow::UserSrp));
+    assert_eq!(state.name(), "Idle");
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Failed(AuthError::InvalidInput { .. })]
+    ));
+}
+
+#[test]
+fn an_answer_lost_on_the_way_keeps_the_step_for_the_same_answer() {
+    let at_sms_step = || {
+        walk(vec![
+            start_event(AuthFlow::UserSrp, false),
+            challenge("PASSWORD_VERIFIER", SRP_CHALLENGE),
+            challenge("SMS_MFA", &[]),
+        ])
+    };
+    for error in [
+        AuthError::Network {
+            detail: "connection refused".into(),
+        },
+        AuthError::Timeout,
+        AuthError::service("TooManyRequestsException", "slow down"),
+        AuthError::service("InternalErrorException", "oops"),
+        AuthError::InvalidResponse {
+            detail: "truncated".into(),
+        },
+    ] {
+        let Step { state, .. } = run(at_sms_step(), answer("123456"));
+        let Step { state, effects } = run(state, Event::Failed(error.clone()));
+        assert!(
+            matches!(effects.as_slice(), [Effect::Failed(_)]),
+            "{error:?}"
+        );
+        assert!(
+            matches!(
+                state.next_step(),
+                Some(SignInNextStep::ConfirmSignInWithSmsMfaCode { .. })
+            ),
+            "{error:?}: {}",
+            state.name()
+        );
+        let Step { effects, .. } = run(state, answer("123456"));
+        assert_eq!(responses(&effects).0, "SMS_MFA", "{error:?}");
+    }
+    // A refused session ends the sign-in.
+    let Step { state, .. } = run(at_sms_step(), answer("123456"));
+    let Step { state, .. } = run(state, failed("NotAuthorizedException"));
+    assert_eq!(state.name(), "Idle");
 }

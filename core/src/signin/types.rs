@@ -271,6 +271,10 @@ pub enum SignInNextStep {
     ContinueSignInWithFirstFactorSelection {
         /// The choices.
         available_factors: Vec<AuthFactor>,
+        /// Factors Cognito offered that this library cannot do (`WEB_AUTHN`: passkeys), by
+        /// Cognito's name: not choices, shown so the app can tell the user why they are missing.
+        #[serde(default)]
+        unsupported_factors: Vec<String>,
     },
     /// The sign-up is not confirmed: call `confirm_sign_up`, then sign in again.
     ConfirmSignUp,

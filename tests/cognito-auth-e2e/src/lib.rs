@@ -310,6 +310,67 @@ impl Emu {
         assert_eq!(response.status, 200, "{}", response.json());
     }
 
+    /// Arms a fault with the emulator's `/_emulator/faults` hook (`operation`, `error` or
+    /// `response`, `skip`, `count`, `delayMs`).
+    pub async fn fault_with(&self, body: Value) {
+        self.hook("POST", "/_emulator/faults", &body.to_string())
+            .await;
+    }
+
+    /// Clears every armed fault.
+    pub async fn clear_faults(&self) {
+        self.hook("DELETE", "/_emulator/faults", "").await;
+    }
+
+    /// Makes the next `count` calls of `operation` wait `delay_ms` first, then run (a slow
+    /// network: with a shorter client timeout, the client gives up while the call is applied).
+    pub async fn delay(&self, operation: &str, delay_ms: u64, count: u32) {
+        let body =
+            json!({ "operation": operation, "count": count, "delayMs": delay_ms }).to_string();
+        self.hook("POST", "/_emulator/faults", &body).await;
+    }
+
+    /// Marks `username` as having registered a passkey (Cognito then offers `WEB_AUTHN`).
+    pub async fn passkey(&self, pool: &Pool, username: &str) {
+        let body = json!({ "userPoolId": pool.pool_id, "username": username }).to_string();
+        self.hook("POST", "/_emulator/passkeys", &body).await;
+    }
+
+    async fn hook(&self, method: &str, path: &str, body: &str) {
+        let response = client::request(
+            &self.endpoint,
+            method,
+            path,
+            &[("content-type", "application/json")],
+            body.as_bytes(),
+        )
+        .await
+        .expect("hook");
+        assert_eq!(response.status, 200, "{path}: {}", response.json());
+    }
+
+    /// An [`AuthClient`] for `pool` over `store` that reaches Cognito at `endpoint` (e.g. a
+    /// closed port: offline) and gives up on a call after `timeout`.
+    pub fn client_at(
+        &self,
+        pool: &Pool,
+        store: Arc<dyn SecretStore>,
+        endpoint: &str,
+        timeout: std::time::Duration,
+    ) -> AuthClient {
+        let http = HttpCognitoApi::with_endpoint(endpoint)
+            .expect("endpoint")
+            .with_timeout(timeout);
+        let mut config = AuthConfig::new(
+            Endpoint::Url(endpoint.to_owned()),
+            &pool.pool_id,
+            &pool.client_id,
+        );
+        config.client_secret = pool.client_secret.clone();
+        config.device_name = Some("e2e test device".into());
+        AuthClient::with_api(config, Arc::new(http), store, self.clock.clone())
+    }
+
     /// A TOTP code for `secret` at the emulator's current time.
     pub async fn totp(&self, secret: &str) -> String {
         cognito_emulator::totp_code(secret, self.now().await)

@@ -258,8 +258,8 @@ async fn a_fault_on_every_call_loses_no_device_secret() {
     let device_record =
         |store: &InMemoryStore| store.keys().into_iter().find(|k| k.ends_with("/device"));
 
-    // ConfirmDevice fails: still signed in, device not tracked, nothing pending left.
-    emu.fault("ConfirmDevice", "InternalErrorException", 1)
+    // ConfirmDevice refused: still signed in, device not tracked, nothing pending left.
+    emu.fault("ConfirmDevice", "InvalidParameterException", 1)
         .await;
     let (result, _) = sign_in(&emu, &pool, &client).await;
     assert!(
@@ -267,7 +267,25 @@ async fn a_fault_on_every_call_loses_no_device_secret() {
         "{result:?}"
     );
     assert_eq!(device_record(&store), None);
-    // The next sign-in tracks the device.
+    // ConfirmDevice fails with a server error (it may have been applied): the secret is kept,
+    // pending; the next sign-in asks Cognito (GetDevice: not confirmed), drops it and tracks
+    // the new device.
+    client.sign_out(false).await.unwrap();
+    emu.fault("ConfirmDevice", "InternalErrorException", 1)
+        .await;
+    let (result, _) = sign_in(&emu, &pool, &client).await;
+    assert!(
+        matches!(&result.device, Some(DeviceOutcome::NotTracked { reason }) if reason.contains("kept")),
+        "{result:?}"
+    );
+    assert!(
+        device_record(&store).is_some(),
+        "the pending secret is kept"
+    );
+    assert_eq!(
+        client.current_device_status().unwrap(),
+        DeviceStatus::NotTracked
+    );
     client.sign_out(false).await.unwrap();
     let (result, _) = sign_in(&emu, &pool, &client).await;
     let key = tracked_key(&result);

@@ -102,11 +102,14 @@ async fn user_auth_first_factor_selection() {
         .sign_in("vic", Some(PASSWORD), user_auth(None))
         .await
         .expect("sign in");
-    let SignInNextStep::ContinueSignInWithFirstFactorSelection { available_factors } =
-        &result.next_step
+    let SignInNextStep::ContinueSignInWithFirstFactorSelection {
+        available_factors,
+        unsupported_factors,
+    } = &result.next_step
     else {
         panic!("expected a first-factor choice, got {result:?}");
     };
+    assert!(unsupported_factors.is_empty(), "{unsupported_factors:?}");
     for factor in [
         AuthFactor::Password,
         AuthFactor::PasswordSrp,

@@ -395,6 +395,8 @@ async fn auth_events_are_delivered() {
             AuthEvent::TokensRefreshed => "refreshed",
             AuthEvent::DeviceRemembered { .. } => "device remembered",
             AuthEvent::DeviceForgotten { .. } => "device forgotten",
+            AuthEvent::TokenRefreshFailed => "refresh failed",
+            AuthEvent::UserDeleted => "user deleted",
         })
         .collect();
     assert_eq!(

@@ -17,7 +17,7 @@ use base64::Engine;
 
 use crate::protocol::{invalid_parameter, resource_not_found, user_not_found, ApiError, Req};
 use crate::server::{error_response, exception, hook_body, json_response};
-use crate::state::{CustomAuthConfig, Fault};
+use crate::state::{BrokenResponse, CustomAuthConfig, Fault};
 use crate::util::random_bytes;
 
 fn ok(v: Value) -> Response {
@@ -125,7 +125,11 @@ pub async fn faults(State(app): State<Arc<App>>, method: Method, body: Bytes) ->
         let list: Vec<Value> = st
             .faults
             .iter()
-            .map(|(op, f)| json!({"operation": op, "error": f.error, "count": f.count, "delayMs": f.delay_ms}))
+            .map(|(op, f)| json!({"operation": op, "error": f.error, "count": f.count, "delayMs": f.delay_ms, "skip": f.skip,
+                "response": f.response.map(|r| match r {
+                    BrokenResponse::Malformed => "malformed",
+                    BrokenResponse::Truncated => "truncated",
+                })}))
             .collect();
         return ok(Value::Array(list));
     }
@@ -141,12 +145,28 @@ pub async fn faults(State(app): State<Arc<App>>, method: Method, body: Bytes) ->
         };
         let count = r.opt_i64("count")?.unwrap_or(1).max(0) as u64;
         let delay_ms = r.opt_i64("delayMs")?.unwrap_or(0).clamp(0, 60_000) as u64;
+        let skip = r.opt_i64("skip")?.unwrap_or(0).clamp(0, 1000) as u64;
+        let response = match r.opt_str("response")? {
+            None => None,
+            Some("malformed") => Some(BrokenResponse::Malformed),
+            Some("truncated") => Some(BrokenResponse::Truncated),
+            Some(other) => {
+                return Err(invalid_parameter(format!(
+                    "Unknown response {other}: malformed or truncated"
+                )))
+            }
+        };
+        if response.is_some() && error.is_some() {
+            return Err(invalid_parameter("Give error or response, not both"));
+        }
         Ok((
             op,
             Fault {
                 error,
                 count,
                 delay_ms,
+                skip,
+                response,
             },
         ))
     })();
@@ -358,11 +378,16 @@ pub async fn calls(
     }
 }
 
-/// Applies an injected fault to a call of `op`, if one is armed.
-pub(crate) async fn apply_fault(app: &App, op: &str) -> Result<(), ApiError> {
+/// Applies an injected fault to a call of `op`, if one is armed: waits, fails, or says which
+/// broken answer to give.
+pub(crate) async fn apply_fault(app: &App, op: &str) -> Result<Option<BrokenResponse>, ApiError> {
     let fault = {
         let mut st = app.lock();
         match st.faults.get_mut(op) {
+            Some(f) if f.skip > 0 => {
+                f.skip -= 1;
+                None
+            }
             Some(f) if f.count > 0 => {
                 f.count -= 1;
                 let out = f.clone();
@@ -374,9 +399,12 @@ pub(crate) async fn apply_fault(app: &App, op: &str) -> Result<(), ApiError> {
             _ => None,
         }
     };
-    let Some(f) = fault else { return Ok(()) };
+    let Some(f) = fault else { return Ok(None) };
     if f.delay_ms > 0 {
         tokio::time::sleep(Duration::from_millis(f.delay_ms)).await;
+    }
+    if f.response.is_some() {
+        return Ok(f.response);
     }
     match f.error {
         Some(kind) => Err(ApiError {
@@ -388,6 +416,6 @@ pub(crate) async fn apply_fault(app: &App, op: &str) -> Result<(), ApiError> {
                 400
             },
         }),
-        None => Ok(()),
+        None => Ok(None),
     }
 }

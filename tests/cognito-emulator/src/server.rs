@@ -1,5 +1,6 @@
 //! HTTP front: the Cognito JSON endpoint, JWKS and the test hooks.
 
+use crate::state::BrokenResponse;
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
@@ -80,9 +81,23 @@ async fn api(
     body: Body,
 ) -> Response {
     match handle(app, peer.ip(), method, headers, body).await {
-        Ok(v) => json_response(StatusCode::OK, &v, "application/x-amz-json-1.1"),
+        Ok(Reply::Json(v)) => json_response(StatusCode::OK, &v, "application/x-amz-json-1.1"),
+        Ok(Reply::Raw(text)) => {
+            let mut resp = Response::new(Body::from(text));
+            resp.headers_mut().insert(
+                axum::http::header::CONTENT_TYPE,
+                axum::http::HeaderValue::from_static("application/x-amz-json-1.1"),
+            );
+            resp
+        }
         Err(e) => error_response(&e),
     }
+}
+
+/// A successful answer: Cognito's JSON, or a broken one injected by a fault.
+enum Reply {
+    Json(Value),
+    Raw(String),
 }
 
 async fn handle(
@@ -91,7 +106,7 @@ async fn handle(
     method: Method,
     headers: HeaderMap,
     body: Body,
-) -> Result<Value, ApiError> {
+) -> Result<Reply, ApiError> {
     if method != Method::POST {
         return Err(ApiError::new(
             "UnknownOperationException",
@@ -114,20 +129,37 @@ async fn handle(
     if !value.is_object() {
         return Err(serialization("Request body must be a JSON object"));
     }
-    hooks::apply_fault(&app, &op).await?;
+    let broken = hooks::apply_fault(&app, &op).await?;
+    if broken == Some(BrokenResponse::Malformed) {
+        return Ok(Reply::Raw(
+            "<html><body><h1>502 Bad Gateway</h1></body></html>".into(),
+        ));
+    }
     let permit = app.workers.clone().acquire_owned().await;
     let task = tokio::task::spawn_blocking(move || {
         let _permit = permit;
         ops::dispatch(&app, &op, &value, peer)
     });
-    match task.await {
-        Ok(result) => result,
-        Err(_) => Err(ApiError {
-            kind: "InternalErrorException",
-            message: "Internal error".into(),
-            status: 500,
-        }),
+    let value = match task.await {
+        Ok(result) => result?,
+        Err(_) => {
+            return Err(ApiError {
+                kind: "InternalErrorException",
+                message: "Internal error".into(),
+                status: 500,
+            })
+        }
+    };
+    if broken == Some(BrokenResponse::Truncated) {
+        // The call ran; its answer is cut in the middle (on a character boundary).
+        let text = value.to_string();
+        let mut half = text.len() / 2;
+        while !text.is_char_boundary(half) {
+            half -= 1;
+        }
+        return Ok(Reply::Raw(text[..half].to_owned()));
     }
+    Ok(Reply::Json(value))
 }
 
 async fn jwks(State(app): State<Arc<App>>, Path(pool_id): Path<String>) -> Response {

@@ -14,10 +14,14 @@ Standard library only; talks to 127.0.0.1 only.
 
 from __future__ import annotations
 
+import base64
 import ctypes as C
+import hashlib
+import hmac
 import json
 import pathlib
 import re
+import struct
 import sys
 import threading
 import urllib.parse
@@ -82,6 +86,7 @@ class Library:
         lib.cognito_call.restype = C.c_int32
 
         self.pending: dict[int, tuple[threading.Event, list]] = {}
+        self.called: set[str] = set()  # the operations this run started
         self.next_id = 1
         self.lock = threading.Lock()
         self.completion = COMPLETION(self._on_complete)  # kept alive for the library's lifetime
@@ -103,6 +108,7 @@ class Library:
 
     def call(self, operation: str, client: int, request: dict | None = None):
         """Starts an operation and waits for its callback: (code, json)."""
+        self.called.add(operation)
         with self.lock:
             request_id = self.next_id
             self.next_id += 1
@@ -204,6 +210,33 @@ class Emulator:
         })["UserPoolClient"]["ClientId"]
         return pool_id, client_id
 
+    def open_pool(self) -> tuple[str, str]:
+        """A pool without required MFA, with TOTP and e-mail verification, for the account
+        operations."""
+        pool_id = self.admin("CreateUserPool", {
+            "PoolName": "py-ctypes-account-" + uuid.uuid4().hex[:6], "MfaConfiguration": "OPTIONAL",
+            "AutoVerifiedAttributes": ["email"],
+        })["UserPool"]["Id"]
+        self.admin("SetUserPoolMfaConfig", {
+            "UserPoolId": pool_id, "MfaConfiguration": "OPTIONAL",
+            "SoftwareTokenMfaConfiguration": {"Enabled": True},
+        })
+        client_id = self.admin("CreateUserPoolClient", {
+            "UserPoolId": pool_id, "ClientName": "py-ctypes-account", "GenerateSecret": False,
+            "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        })["UserPoolClient"]["ClientId"]
+        return pool_id, client_id
+
+    def advance(self, seconds: int):
+        req = urllib.request.Request(
+            f"{self.url}/_emulator/clock", data=json.dumps({"advanceSeconds": seconds}).encode(),
+            method="POST", headers={"Content-Type": "application/json"})
+        urllib.request.urlopen(req, timeout=10).read()
+
+    def now(self) -> int:
+        with urllib.request.urlopen(f"{self.url}/_emulator/clock", timeout=10) as resp:
+            return int(json.loads(resp.read())["now"])
+
     def user(self, pool_id: str, username: str):
         self.admin("AdminCreateUser", {
             "UserPoolId": pool_id, "Username": username, "MessageAction": "SUPPRESS",
@@ -214,6 +247,23 @@ class Emulator:
         self.admin("AdminSetUserPassword", {
             "UserPoolId": pool_id, "Username": username, "Password": PASSWORD,
             "Permanent": True})
+
+
+def totp(secret: str, now: int) -> str:
+    """RFC 6238: HMAC-SHA1, 30-second steps, 6 digits."""
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    digest = hmac.new(key, struct.pack(">Q", now // 30), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"
+
+
+# The Dart package: the operations its methods start and the symbols it looks up.
+FLUTTER = pathlib.Path(__file__).resolve().parents[3] / "flutter" / "lib" / "src"
+DART_OPERATIONS = {re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower() for name in re.findall(
+    r"CognitoOperation\.(\w+)", (FLUTTER / "cognito_auth.dart").read_text())}
+DART_SYMBOLS = set(re.findall(r"'(cognito_\w+)'", (FLUTTER / "native.dart").read_text()))
+C_TEST = (pathlib.Path(__file__).resolve().parents[1] / "c" / "test_flow.c").read_text()
 
 
 class Suite:
@@ -409,6 +459,127 @@ class Suite:
                    "freeing twice -> INVALID_HANDLE")
         self.check(store.released.wait(5) and failing.released.wait(5),
                    "the stores were released")
+
+        self.every_operation_as_dart_sends_it()
+        missing = sorted(DART_OPERATIONS - lib.called)
+        self.check(not missing and DART_OPERATIONS <= set(OPERATIONS),
+                   f"every operation the Dart package starts was run here ({len(DART_OPERATIONS)})",
+                   missing)
+        self.check(set(OPERATIONS) <= DART_OPERATIONS,
+                   "every operation of the header has its Dart method",
+                   sorted(set(OPERATIONS) - DART_OPERATIONS))
+        own = pathlib.Path(__file__).read_text()
+        unused = sorted(sym for sym in DART_SYMBOLS
+                        if f"{sym}(" not in own and f"{sym}(" not in C_TEST)
+        self.check(not unused and len(DART_SYMBOLS) >= 10,
+                   f"every symbol the Dart package looks up is called by the C or ctypes test "
+                   f"({len(DART_SYMBOLS)})", unused)
+
+    def every_operation_as_dart_sends_it(self):
+        """The operations the main flow does not reach, with the request JSON the Dart methods
+        build (bindings/flutter/lib/src/cognito_auth.dart), against the emulator."""
+        lib, emu = self.lib, self.emu
+        ok = lambda code: code == OK  # noqa: E731
+
+        # On the MFA pool: stop remembering a remembered device.
+        client = self.new_client(PyStore(lib))
+        self.sign_in(client)
+        code, _ = lib.call("remember_device", client)
+        code2, _ = lib.call("stop_remembering_device", client)
+        code3, status = lib.call("current_device_status", client)
+        self.check(ok(code) and ok(code2) and status == {"status": "NOT_REMEMBERED"},
+                   "stop_remembering_device", (code, code2, status))
+        lib.lib.cognito_client_free(client)
+
+        # The account operations, on a pool with optional MFA.
+        pool_id, client_id = emu.open_pool()
+        user, password, email = "carol", PASSWORD, "carol@example.com"
+        config = json.dumps({"endpoint": {"url": emu.url}, "userPoolId": pool_id,
+                             "clientId": client_id}).encode()
+        handle, error = C.c_uint64(0), C.c_void_p()
+        assert lib.lib.cognito_client_new_in_memory_for_tests(
+            config, C.byref(handle), C.byref(error)) == OK
+        c = handle.value
+        code_for = lambda purpose: [m for m in emu.messages(pool_id, user)  # noqa: E731
+                                    if m.get("purpose") == purpose][-1]["code"]
+
+        code, r = lib.call("sign_up", c, {"username": user, "password": password,
+                                          "options": {"userAttributes": {"email": email}}})
+        self.check(ok(code) and r["nextStep"]["signUpStep"] == "CONFIRM_SIGN_UP",
+                   "sign_up", (code, r))
+        code, r = lib.call("resend_sign_up_code", c, {"username": user})
+        self.check(ok(code) and r["codeDeliveryDetails"]["deliveryMedium"] == "EMAIL",
+                   "resend_sign_up_code", (code, r))
+        code, r = lib.call("confirm_sign_up", c,
+                           {"username": user, "confirmationCode": code_for("SIGN_UP")})
+        self.check(ok(code) and r["isSignUpComplete"] and r["signIn"] is None,
+                   "confirm_sign_up", (code, r))
+        code, r = lib.call("sign_in", c, {"username": user, "password": password,
+                                          "options": {}})
+        self.check(ok(code) and r["isSignedIn"], "sign_in on the new account", (code, r))
+        code, r = lib.call("pending_sign_in_step", c)
+        self.check(ok(code) and r == {"nextStep": None}, "pending_sign_in_step", (code, r))
+
+        code, r = lib.call("update_user_attributes", c,
+                           {"attributes": {"nickname": "caz", "email": "carol2@example.com"}})
+        self.check(ok(code) and [d["attributeName"] for d in r["codeDeliveryDetailsList"]]
+                   == ["email"], "update_user_attributes", (code, r))
+        code, r = lib.call("send_user_attribute_verification_code", c, {"attributeName": "email"})
+        self.check(ok(code) and r["codeDeliveryDetails"]["attributeName"] == "email",
+                   "send_user_attribute_verification_code", (code, r))
+        verify = [m for m in emu.messages(pool_id, user)][-1]["code"]
+        code, r = lib.call("confirm_user_attribute", c,
+                           {"attributeName": "email", "confirmationCode": verify})
+        self.check(ok(code), "confirm_user_attribute", (code, r))
+        code, r = lib.call("delete_user_attributes", c, {"attributeNames": ["nickname"]})
+        code2, attrs = lib.call("fetch_user_attributes", c)
+        names = {a["name"]: a["value"] for a in attrs or []}
+        self.check(ok(code) and ok(code2) and "nickname" not in names
+                   and names.get("email") == "carol2@example.com"
+                   and names.get("email_verified") == "true",
+                   "delete_user_attributes, fetch_user_attributes", (code, r, attrs))
+
+        code, details = lib.call("set_up_totp", c)
+        secret = (details or {}).get("sharedSecret", "")
+        code2, r = lib.call("verify_totp_setup", c, {"code": totp(secret, emu.now()),
+                                                     "friendlyDeviceName": "py"})
+        self.check(ok(code) and ok(code2), "set_up_totp, verify_totp_setup", (code, code2, r))
+        code, r = lib.call("update_mfa_preference", c, {"totp": "PREFERRED"})
+        code2, prefs = lib.call("fetch_mfa_preference", c)
+        self.check(ok(code) and prefs == {"enabled": ["TOTP"], "preferred": "TOTP"},
+                   "update_mfa_preference, fetch_mfa_preference", (code, r, prefs))
+
+        new_password = "Battery-Staple-7!"
+        code, r = lib.call("update_password", c,
+                           {"oldPassword": password, "newPassword": new_password})
+        self.check(ok(code), "update_password", (code, r))
+        code, r = lib.call("sign_out", c, {"globalSignOut": False})
+        self.check(ok(code) and r == {"globalSignOutError": None, "revokeTokenError": None},
+                   "sign_out returns what the server did not do (nothing)", (code, r))
+
+        code, r = lib.call("reset_password", c, {"username": user})
+        self.check(ok(code) and r["codeDeliveryDetails"] is not None, "reset_password", (code, r))
+        password = "Correct-Staple-8!"
+        code, r = lib.call("confirm_reset_password", c, {
+            "username": user, "newPassword": password,
+            "confirmationCode": code_for("FORGOT_PASSWORD")})
+        self.check(ok(code), "confirm_reset_password", (code, r))
+
+        code, r = lib.call("sign_in", c, {"username": user, "password": password})
+        self.check(ok(code) and r["nextStep"]["signInStep"] == "CONFIRM_SIGN_IN_WITH_TOTP_CODE",
+                   "the new password and TOTP sign in", (code, r))
+        code, _ = lib.call("cancel_sign_in", c)
+        code2, r = lib.call("pending_sign_in_step", c)
+        self.check(ok(code) and r == {"nextStep": None}, "cancel_sign_in", (code, code2, r))
+        code, r = lib.call("sign_in", c, {"username": user, "password": password})
+        emu.advance(30)  # VerifySoftwareToken used this step's code: the next one
+        code, r = lib.call("confirm_sign_in", c, {"challengeResponse": totp(secret, emu.now())})
+        self.check(ok(code) and r["isSignedIn"], "a TOTP sign-in", (code, r))
+        code, r = lib.call("delete_user", c)
+        code2, session = lib.call("fetch_auth_session", c)
+        self.check(ok(code) and ok(code2) and session["isSignedIn"] is False,
+                   "delete_user", (code, r, session))
+        lib.lib.cognito_client_free(c)
 
 
 def main():

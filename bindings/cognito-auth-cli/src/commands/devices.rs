@@ -51,3 +51,13 @@ pub async fn forget(client: &AuthClient, device_id: Option<&str>) -> Result<Repo
         .encoded("status", &client.current_device_status()?);
     Ok(report)
 }
+
+/// `devices stop-remembering`: still tracked, no longer remembered.
+pub async fn stop_remembering(client: &AuthClient) -> Result<Report, AuthError> {
+    client.stop_remembering_device().await?;
+    let mut report = Report::new();
+    report
+        .line("This device is no longer remembered (still tracked): signing in here asks for MFA again.")
+        .encoded("status", &client.current_device_status()?);
+    Ok(report)
+}

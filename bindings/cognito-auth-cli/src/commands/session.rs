@@ -62,16 +62,40 @@ pub async fn show(
 }
 
 /// `sign-out [--global]`.
+///
+/// Exits 0 whenever the local sign-out happened, also offline: what the server could not do
+/// is printed (and in the JSON result).
 pub async fn sign_out(client: &AuthClient, global: bool) -> Result<Report, AuthError> {
-    client.sign_out(global).await?;
+    let result = client.sign_out(global).await?;
+    let mut report = Report::new();
+    report.line(match (global, result.is_complete()) {
+        (true, true) => "Signed out of every device.",
+        (false, true) => "Signed out on this device (the device stays remembered).",
+        (_, false) => "Signed out on this device (the device stays remembered), but:",
+    });
+    if let Some(error) = &result.global_sign_out_error {
+        report.line(format!(
+            "  not signed out of the other devices ({error}); their sessions last until their tokens expire"
+        ));
+    }
+    if let Some(error) = &result.revoke_token_error {
+        report.line(format!(
+            "  the refresh token was not revoked ({error}); it stays valid until it expires"
+        ));
+    }
+    report
+        .field("signedOut", json!(true))
+        .field("global", json!(global))
+        .result(&result);
+    Ok(report)
+}
+
+/// `reset-local-state`: clears this app client's records in the store; nothing is sent.
+pub async fn reset_local_state(client: &AuthClient) -> Result<Report, AuthError> {
+    client.reset_local_state().await?;
     let mut report = Report::new();
     report
-        .line(if global {
-            "Signed out of every device."
-        } else {
-            "Signed out on this device (the device stays remembered)."
-        })
-        .field("signedOut", json!(true))
-        .field("global", json!(global));
+        .line("Cleared the tokens, device secret and saved sign-in kept here (nothing was sent to Cognito: the refresh token was not revoked). Sign in again.")
+        .field("reset", json!(true));
     Ok(report)
 }

@@ -23,6 +23,7 @@ final class CognitoAuthConfig {
     this.clientSecret,
     this.deviceName,
     this.refreshMarginSeconds,
+    this.allowInsecureHttp = false,
   }) : assert((region == null) != (endpoint == null),
             'give exactly one of region and endpoint');
 
@@ -44,6 +45,17 @@ final class CognitoAuthConfig {
   /// Tokens are refreshed this many seconds before they expire (default 300).
   final int? refreshMarginSeconds;
 
+  /// Allows a plain `http://` [endpoint] on another machine (a test server). Off by default:
+  /// without TLS, passwords and tokens can be read on the way. `http://` to this machine (the
+  /// local emulator) needs no opt-in.
+  final bool allowInsecureHttp;
+
+  /// Never prints the client secret.
+  @override
+  String toString() =>
+      'CognitoAuthConfig(${region ?? endpoint}, userPoolId: $userPoolId, clientId: $clientId, '
+      'clientSecret: ${clientSecret == null ? null : '<redacted>'})';
+
   /// The core's `AuthConfig` in its JSON encoding.
   Map<String, Object> toJson() => {
         'endpoint': region != null ? {'region': region!} : {'url': endpoint!},
@@ -53,6 +65,7 @@ final class CognitoAuthConfig {
         if (deviceName != null) 'deviceName': deviceName!,
         if (refreshMarginSeconds != null)
           'refreshMarginSeconds': refreshMarginSeconds!,
+        if (allowInsecureHttp) 'allowInsecureHttp': true,
       };
 }
 
@@ -336,9 +349,11 @@ final class CognitoAuth {
       AuthSession.fromJson(
           await _object(CognitoOperation.fetchAuthSession, {'forceRefresh': forceRefresh}));
 
-  /// Signs out (revoking the refresh token); [globalSignOut] signs out every device.
-  Future<void> signOut({bool globalSignOut = false}) =>
-      _call(CognitoOperation.signOut, {'globalSignOut': globalSignOut});
+  /// Signs out (revoking the refresh token); [globalSignOut] signs out every device. The local
+  /// sign-out always happens (offline too); the result says what the server did not do.
+  Future<SignOutResult> signOut({bool globalSignOut = false}) async =>
+      SignOutResult.fromJson(await _object(
+          CognitoOperation.signOut, {'globalSignOut': globalSignOut}));
 
   /// The signed-in user.
   Future<AuthUser> getCurrentUser() async {
@@ -424,17 +439,20 @@ final class CognitoAuth {
           {required String username,
           required String password,
           Map<String, String>? userAttributes,
-          Map<String, String>? clientMetadata}) async =>
+          Map<String, String>? clientMetadata,
+          bool autoSignIn = false}) async =>
       SignUpResult.fromJson(await _object(CognitoOperation.signUp, {
         'username': username,
         'password': password,
         'options': {
           if (userAttributes != null) 'userAttributes': userAttributes,
           if (clientMetadata != null) 'clientMetadata': clientMetadata,
+          if (autoSignIn) 'autoSignIn': true,
         },
       }));
 
-  /// Confirms a sign-up with the code that was sent.
+  /// Confirms a sign-up with the code that was sent. After `signUp(autoSignIn: true)` the user
+  /// is then signed in too: see [SignUpResult.signIn].
   Future<SignUpResult> confirmSignUp(
           {required String username, required String confirmationCode}) async =>
       SignUpResult.fromJson(await _object(CognitoOperation.confirmSignUp,
@@ -507,7 +525,12 @@ final class CognitoAuth {
         'confirmationCode': confirmationCode,
       });
 
-  /// Deletes the signed-in user.
+  /// Deletes attributes of the signed-in user (`custom:team`, `nickname`, ...).
+  Future<void> deleteUserAttributes(List<String> attributeNames) =>
+      _call(CognitoOperation.deleteUserAttributes,
+          {'attributeNames': attributeNames});
+
+  /// Deletes the signed-in user ([UserDeletedEvent]).
   Future<void> deleteUser() => _call(CognitoOperation.deleteUser);
 
   /// Clears this client's sign-in data on this device (tokens, device secret, a saved sign-in)

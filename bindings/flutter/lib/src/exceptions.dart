@@ -21,6 +21,7 @@ enum CognitoErrorCode {
   invalidInput(15),
   signedOut(16),
   localStateUnreadable(17),
+  unsupported(18),
   service(100),
   notAuthorized(101),
   userNotFound(102),
@@ -111,6 +112,8 @@ sealed class AuthException implements Exception {
         return AuthSignedOutException(message);
       case 'LOCAL_STATE_UNREADABLE':
         return AuthLocalStateUnreadableException(message);
+      case 'UNSUPPORTED':
+        return AuthUnsupportedException(message);
       case 'USAGE':
         return AuthBindingException(code, message);
       default:
@@ -186,6 +189,13 @@ final class AuthSignedOutException extends AuthException {
 final class AuthLocalStateUnreadableException extends AuthException {
   const AuthLocalStateUnreadableException(String message)
       : super(CognitoErrorCode.localStateUnreadable, message);
+}
+
+/// Cognito asks for something this library cannot do (a passkey, `WEB_AUTHN`, or an unknown
+/// challenge): offer the user another way to sign in.
+final class AuthUnsupportedException extends AuthException {
+  const AuthUnsupportedException(String message)
+      : super(CognitoErrorCode.unsupported, message);
 }
 
 /// The C API was misused (a bug in this package or a closed client): NULL argument, malformed

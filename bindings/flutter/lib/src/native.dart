@@ -67,7 +67,8 @@ enum CognitoOperation {
   sendUserAttributeVerificationCode(25),
   confirmUserAttribute(26),
   deleteUser(27),
-  resetLocalState(28);
+  resetLocalState(28),
+  deleteUserAttributes(29);
 
   const CognitoOperation(this.value);
 

@@ -150,6 +150,9 @@ sealed class AuthNextSignInStep {
         ContinueSignInWithFirstFactorSelection([
           for (final f in (json['availableFactors'] as List<dynamic>? ?? const []))
             f as String
+        ], unsupportedFactors: [
+          for (final f in (json['unsupportedFactors'] as List<dynamic>? ?? const []))
+            f as String
         ]),
       'CONFIRM_SIGN_UP' => const ConfirmSignUpBeforeSignIn(),
       'RESET_PASSWORD' => const ResetPasswordBeforeSignIn(),
@@ -186,6 +189,9 @@ final class ContinueSignInWithMfaSelection extends AuthNextSignInStep {
 final class ContinueSignInWithTotpSetup extends AuthNextSignInStep {
   const ContinueSignInWithTotpSetup(this.totpSetupDetails);
   final TotpSetupDetails totpSetupDetails;
+
+  @override
+  String toString() => 'ContinueSignInWithTotpSetup($totpSetupDetails)';
 }
 
 /// Give an e-mail address for e-mail MFA.
@@ -213,8 +219,13 @@ final class ConfirmSignInWithCustomChallenge extends AuthNextSignInStep {
 
 /// Choose the first factor (`PASSWORD`, `PASSWORD_SRP`, `EMAIL_OTP`, `SMS_OTP`).
 final class ContinueSignInWithFirstFactorSelection extends AuthNextSignInStep {
-  const ContinueSignInWithFirstFactorSelection(this.availableFactors);
+  const ContinueSignInWithFirstFactorSelection(this.availableFactors,
+      {this.unsupportedFactors = const []});
   final List<String> availableFactors;
+
+  /// Factors Cognito offered that this library cannot do (`WEB_AUTHN`: passkeys): not
+  /// choices, listed so the app can tell the user why they are missing.
+  final List<String> unsupportedFactors;
 }
 
 /// The user must confirm their sign-up first (Amplify: `confirmSignUp` step).
@@ -306,6 +317,11 @@ final class AuthSession {
   final String? username;
   final String? userSub;
   final AuthTokens? tokens;
+
+  @override
+  String toString() =>
+      'AuthSession(isSignedIn: $isSignedIn, username: $username, userSub: $userSub, '
+      'tokens: ${tokens == null ? null : '<redacted>'})';
 
   factory AuthSession.fromJson(Map<String, dynamic> json) {
     final tokens = json['tokens'] as Map<String, dynamic>?;
@@ -399,14 +415,27 @@ final class SignUpDone extends AuthNextSignUpStep {
 /// The outcome of `signUp` / `confirmSignUp`.
 final class SignUpResult {
   const SignUpResult(
-      {required this.isSignUpComplete, this.userId, required this.nextStep});
+      {required this.isSignUpComplete,
+      this.userId,
+      required this.nextStep,
+      this.signIn,
+      this.autoSignInError});
 
   final bool isSignUpComplete;
   final String? userId;
   final AuthNextSignUpStep nextStep;
 
+  /// With `autoSignIn`, once confirmed: the sign-in that followed (its `nextStep` may still ask
+  /// for something; answer it with `confirmSignIn`).
+  final SignInResult? signIn;
+
+  /// With `autoSignIn`: why the sign-in after the confirmation failed (the user is confirmed
+  /// and can sign in with the password).
+  final String? autoSignInError;
+
   factory SignUpResult.fromJson(Map<String, dynamic> json) {
     final next = json['nextStep'] as Map<String, dynamic>;
+    final signIn = json['signIn'];
     return SignUpResult(
       isSignUpComplete: json['isSignUpComplete'] as bool,
       userId: json['userId'] as String?,
@@ -414,8 +443,34 @@ final class SignUpResult {
           ? const SignUpDone()
           : ConfirmSignUpWithCode(
               CodeDeliveryDetails.maybe(next['codeDeliveryDetails'])),
+      signIn: signIn == null
+          ? null
+          : SignInResult.fromJson(signIn as Map<String, dynamic>),
+      autoSignInError: json['autoSignInError'] as String?,
     );
   }
+}
+
+/// What `signOut` could not do on the server; the local sign-out always happened.
+final class SignOutResult {
+  const SignOutResult({this.globalSignOutError, this.revokeTokenError});
+
+  /// Why `GlobalSignOut` failed: the other devices stay signed in until their tokens expire.
+  final String? globalSignOutError;
+
+  /// Why the refresh token could not be revoked: it stays valid until it expires.
+  final String? revokeTokenError;
+
+  /// Whether everything was also done on the server.
+  bool get isComplete => globalSignOutError == null && revokeTokenError == null;
+
+  factory SignOutResult.fromJson(Map<String, dynamic> json) => SignOutResult(
+        globalSignOutError: json['globalSignOutError'] as String?,
+        revokeTokenError: json['revokeTokenError'] as String?,
+      );
+
+  @override
+  String toString() => 'SignOutResult(complete: $isComplete)';
 }
 
 /// The outcome of `resetPassword`: a code was sent; call `confirmResetPassword`.
@@ -449,6 +504,8 @@ sealed class AuthHubEvent {
         'TOKENS_REFRESHED' => const TokensRefreshedEvent(),
         'DEVICE_REMEMBERED' => DeviceRememberedEvent(json['deviceKey'] as String),
         'DEVICE_FORGOTTEN' => DeviceForgottenEvent(json['deviceKey'] as String),
+        'TOKEN_REFRESH_FAILED' => const TokenRefreshFailedEvent(),
+        'USER_DELETED' => const UserDeletedEvent(),
         final other => throw FormatException('unknown event $other'),
       };
 }
@@ -478,4 +535,15 @@ final class DeviceRememberedEvent extends AuthHubEvent {
 final class DeviceForgottenEvent extends AuthHubEvent {
   const DeviceForgottenEvent(this.deviceKey);
   final String deviceKey;
+}
+
+/// The tokens could not be refreshed (offline, throttled, a server error); they are kept and
+/// the user is still signed in. A rejected refresh token is [SessionExpiredEvent] instead.
+final class TokenRefreshFailedEvent extends AuthHubEvent {
+  const TokenRefreshFailedEvent();
+}
+
+/// The user deleted their account (`deleteUser`).
+final class UserDeletedEvent extends AuthHubEvent {
+  const UserDeletedEvent();
 }

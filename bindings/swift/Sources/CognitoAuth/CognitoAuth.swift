@@ -25,7 +25,10 @@ public enum CognitoAuth {
     ///
     /// `onEvent` is called on a Rust thread (post to your own queue or actor); it must be
     /// `@Sendable` for that reason. `refreshMarginSeconds`: tokens are refreshed this long before
-    /// they expire (300 by default). Throws an `AuthError` for an invalid endpoint.
+    /// they expire (300 by default). `allowInsecureHttp` allows a plain `http://` endpoint on
+    /// another machine (a test server; without TLS passwords and tokens can be read on the way);
+    /// `http://` to this machine (the local emulator) needs no opt-in. Throws an `AuthError` for
+    /// an invalid endpoint.
     public static func client(
         userPoolId: String,
         clientId: String,
@@ -36,6 +39,7 @@ public enum CognitoAuth {
         clientSecret: String? = nil,
         deviceName: String? = nil,
         refreshMarginSeconds: UInt64 = 300,
+        allowInsecureHttp: Bool = false,
         onEvent: (@Sendable (AuthEvent) -> Void)? = nil
     ) throws -> AuthClient {
         let config = AuthConfig(
@@ -44,7 +48,8 @@ public enum CognitoAuth {
             clientId: clientId,
             clientSecret: clientSecret,
             deviceName: deviceName,
-            refreshMarginSeconds: refreshMarginSeconds
+            refreshMarginSeconds: refreshMarginSeconds,
+            allowInsecureHttp: allowInsecureHttp
         )
         let client: AuthClient
         if let store {

@@ -42,7 +42,7 @@ import CognitoAuth
         // Forget this device: its secret is gone and the next sign-in asks for MFA again.
         try await phone.forgetDevice()
         #expect(try phone.currentDeviceStatus() == .forgotten)
-        try await phone.signOut()
+        _ = try await phone.signOut()
         let next = try await phone.signIn(username: grace, password: password)
         #expect(!next.isSignedIn)
         if case .confirmSignInWithSmsMfaCode = next.nextStep {} else {

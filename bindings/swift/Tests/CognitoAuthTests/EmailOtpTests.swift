@@ -43,11 +43,12 @@ import CognitoAuth
         let started = try await auth.signIn(
             username: vic, password: password,
             options: SignInOptions(authFlow: .userAuth(preferredFirstFactor: nil)))
-        guard case let .continueSignInWithFirstFactorSelection(factors) = started.nextStep else {
+        guard case let .continueSignInWithFirstFactorSelection(factors, unsupported) = started.nextStep else {
             Issue.record("expected a first-factor choice, got \(started.nextStep)")
             return
         }
         #expect(Set(factors) == [.password, .passwordSrp, .emailOtp], "no SMS_OTP: the pool does not allow it")
+        #expect(unsupported.isEmpty, "no passkey registered: \(unsupported)")
         do {
             _ = try await auth.confirmSignIn(value: "FINGERPRINT")
             Issue.record("a factor that was not offered was accepted")

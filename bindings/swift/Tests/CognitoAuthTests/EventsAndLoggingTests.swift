@@ -28,7 +28,7 @@ import CognitoAuth
         let session = try await auth.fetchAuthSession(forceRefresh: true)
         #expect(auth.removeListener(id: id))
         #expect(!auth.removeListener(id: id), "already removed")
-        try await auth.signOut()
+        _ = try await auth.signOut()
 
         #expect(events.current == [
             .signedIn(username: leo), .deviceRemembered(deviceKey: deviceKey), .tokensRefreshed, .signedOut,

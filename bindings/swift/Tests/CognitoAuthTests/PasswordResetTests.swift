@@ -46,7 +46,7 @@ import CognitoAuth
 
         // And a signed-in user can change it again.
         try await auth.updatePassword(oldPassword: newPassword, newPassword: "Changed-Passw0rd!")
-        try await auth.signOut()
+        _ = try await auth.signOut()
         #expect(try await auth.signIn(username: rita, password: "Changed-Passw0rd!").isSignedIn)
     }
 }

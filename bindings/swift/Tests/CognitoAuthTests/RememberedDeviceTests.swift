@@ -21,7 +21,7 @@ import CognitoAuth
         }
         #expect(status == .remembered)
         #expect(try auth.currentDeviceStatus() == .remembered)
-        try await auth.signOut()
+        _ = try await auth.signOut()
 
         let codesBefore = try await emulator.messages(pool, frank).count
         let again = try await auth.signIn(username: frank, password: password)
@@ -30,7 +30,7 @@ import CognitoAuth
         #expect(try await emulator.messages(pool, frank).count == codesBefore, "no new SMS")
 
         // A new client over the same store (an app restart) remembers the device too.
-        try await auth.signOut()
+        _ = try await auth.signOut()
         let restarted = try client(pool, store: store)
         let third = try await restarted.signIn(username: frank, password: password)
         #expect(third.isSignedIn)

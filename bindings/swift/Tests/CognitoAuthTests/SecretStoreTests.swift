@@ -34,7 +34,7 @@ import CognitoAuth
         #expect(store.calls.current.contains("get \(prefix)current-user"))
 
         // Sign-out deletes the tokens and keeps the device.
-        try await auth.signOut()
+        _ = try await auth.signOut()
         #expect(store.calls.current.contains("delete \(prefix)user/\(ivan)/tokens"))
         #expect(!store.inner.keys().contains("\(prefix)user/\(ivan)/tokens"))
         #expect(store.inner.keys().contains("\(prefix)user/\(ivan)/device"))

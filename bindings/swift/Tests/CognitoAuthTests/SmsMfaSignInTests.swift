@@ -36,7 +36,7 @@ import CognitoAuth
         #expect(tokens.accessToken.split(separator: ".").count == 3, "a JWT")
         #expect(try await auth.getCurrentUser().username == alice)
 
-        try await auth.signOut()
+        _ = try await auth.signOut()
         #expect(try await auth.fetchAuthSession().isSignedIn == false)
     }
 

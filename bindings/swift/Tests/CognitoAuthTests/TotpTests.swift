@@ -57,7 +57,7 @@ import CognitoAuth
         let preferences = try await auth.fetchMfaPreference()
         #expect(preferences.enabled == [.totp])
         #expect(preferences.preferred == .totp)
-        try await auth.signOut()
+        _ = try await auth.signOut()
 
         let started = try await auth.signIn(username: heidi, password: password)
         #expect(!started.isSignedIn)

@@ -194,21 +194,37 @@ fn on_challenge(
             },
         ),
         "SELECT_CHALLENGE" => {
-            let available: Vec<AuthFactor> = response
+            let (available, unsupported): (Vec<_>, Vec<_>) = response
                 .available_challenges
                 .iter()
-                .filter_map(|c| AuthFactor::from_wire_name(c))
-                .collect();
+                .map(|c| (AuthFactor::from_wire_name(c), c))
+                .partition(|(factor, _)| factor.is_some());
+            let available: Vec<AuthFactor> = available.into_iter().filter_map(|(f, _)| f).collect();
+            let unsupported: Vec<String> =
+                unsupported.into_iter().map(|(_, c)| c.clone()).collect();
+            if available.is_empty() {
+                return Step::failed(AuthError::unsupported(format!(
+                    "Cognito offers only {unsupported:?} to sign this user in, which this \
+                     library cannot do (WEB_AUTHN is a passkey). The user must sign in another \
+                     way, or the pool must allow a password or one-time code."
+                )));
+            }
             to_user(
                 ctx,
                 UserChallenge::FirstFactorSelection(available.clone()),
                 session,
                 SignInNextStep::ContinueSignInWithFirstFactorSelection {
                     available_factors: available,
+                    unsupported_factors: unsupported,
                 },
             )
         }
-        other => Step::failed(AuthError::invalid_response(format!(
+        "WEB_AUTHN" => Step::failed(AuthError::unsupported(
+            "Cognito asks for a passkey (WEB_AUTHN), which this library cannot do. Sign in \
+             with another first factor (preferredFirstFactor PASSWORD_SRP, EMAIL_OTP, SMS_OTP) \
+             if the pool allows one.",
+        )),
+        other => Step::failed(AuthError::unsupported(format!(
             "Cognito sent the challenge {other}, which this library does not support"
         ))),
     }

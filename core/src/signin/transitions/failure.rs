@@ -17,6 +17,13 @@ fn user_may_retry(challenge: &UserChallenge, exception: CognitoException) -> boo
     }
 }
 
+/// Whether the answer may be sent again as it is: the call failed on the way (no connection,
+/// no answer in time, throttled, a server error, an answer that could not be read), so the
+/// session may still be good. If Cognito did use it, it says so at the retry.
+fn answer_may_be_resent(error: &AuthError) -> bool {
+    error.is_retryable() || matches!(error, AuthError::InvalidResponse { .. })
+}
+
 pub(super) fn on_failure(ctx: FlowContext, awaiting: Awaiting, error: AuthError) -> Step {
     let exception = error.exception();
     // Cognito no longer knows the device, or its secret no longer matches (a corrupted or
@@ -28,8 +35,29 @@ pub(super) fn on_failure(ctx: FlowContext, awaiting: Awaiting, error: AuthError)
     let device_unusable = exception == Some(CognitoException::ResourceNotFound)
         || (device_step && exception == Some(CognitoException::NotAuthorized));
     if device_unusable && ctx.device.is_some() {
-        return Step::idle(Effect::DeviceRejected);
+        return match awaiting {
+            // Refused only for its DEVICE_KEY, the answer did not use the session up: the step
+            // waits again without the device, for the driver to send the same answer again.
+            Awaiting::UserAnswer {
+                challenge,
+                session,
+                next_step,
+            } => Step::new(
+                SignInState::AwaitingUser {
+                    ctx: FlowContext {
+                        device: None,
+                        ..ctx
+                    },
+                    challenge,
+                    session,
+                    next_step,
+                },
+                vec![Effect::DeviceRejected],
+            ),
+            _ => Step::idle(Effect::DeviceRejected),
+        };
     }
+    let resendable = answer_may_be_resent(&error);
     match (awaiting, exception) {
         (
             Awaiting::UserAnswer {
@@ -37,8 +65,8 @@ pub(super) fn on_failure(ctx: FlowContext, awaiting: Awaiting, error: AuthError)
                 session,
                 next_step,
             },
-            Some(exception),
-        ) if user_may_retry(&challenge, exception) => Step::new(
+            exception,
+        ) if resendable || exception.is_some_and(|e| user_may_retry(&challenge, e)) => Step::new(
             SignInState::AwaitingUser {
                 ctx,
                 challenge,
@@ -53,16 +81,21 @@ pub(super) fn on_failure(ctx: FlowContext, awaiting: Awaiting, error: AuthError)
                 session,
                 next_step,
             },
-            Some(exception),
-        ) if user_may_retry(&UserChallenge::TotpSetup(details.clone()), exception) => Step::new(
-            SignInState::AwaitingUser {
-                ctx,
-                challenge: UserChallenge::TotpSetup(details),
-                session,
-                next_step,
-            },
-            vec![Effect::Failed(error)],
-        ),
+            exception,
+        ) if resendable
+            || exception
+                .is_some_and(|e| user_may_retry(&UserChallenge::TotpSetup(details.clone()), e)) =>
+        {
+            Step::new(
+                SignInState::AwaitingUser {
+                    ctx,
+                    challenge: UserChallenge::TotpSetup(details),
+                    session,
+                    next_step,
+                },
+                vec![Effect::Failed(error)],
+            )
+        }
         // Cognito reports these once the password is proven: on InitiateAuth for
         // USER_PASSWORD_AUTH, on the PASSWORD_VERIFIER answer for SRP.
         (

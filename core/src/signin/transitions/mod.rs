@@ -58,6 +58,9 @@ pub(crate) enum Event {
         password: Option<Zeroizing<String>>,
         options: SignInOptions,
         device: Option<DeviceCredentials>,
+        /// The session `ConfirmSignUp` returned, to sign in right after sign-up (`USER_AUTH`
+        /// without a first factor: the confirmation code was it).
+        sign_up_session: Option<String>,
     },
     /// `confirm_sign_in` was called with the user's answer.
     Answer {
@@ -117,8 +120,10 @@ pub(crate) enum Effect {
     },
     /// The sign-in, or this answer, failed with this error.
     Failed(AuthError),
-    /// Cognito does not know the stored device, or refused its secret: forget it locally and
-    /// start again without it.
+    /// Cognito does not know the stored device, or refused its secret: forget it locally. If
+    /// the state waits for the user again (the device was refused with an answer, whose step
+    /// now waits without the device), send the same answer again; otherwise start again
+    /// without the device.
     DeviceRejected,
     /// The event does not fit the state, which is unchanged.
     Rejected(AuthError),
@@ -166,8 +171,17 @@ pub(crate) fn step(
                 password,
                 options,
                 device,
+                sign_up_session,
             },
-        ) => start::start(username, password, options, device, config, env),
+        ) => start::start(
+            username,
+            password,
+            options,
+            device,
+            sign_up_session,
+            config,
+            env,
+        ),
         (
             AwaitingUser {
                 ctx,

@@ -13,6 +13,7 @@ pub(super) fn start(
     password: Option<Zeroizing<String>>,
     options: SignInOptions,
     device: Option<DeviceCredentials>,
+    sign_up_session: Option<String>,
     config: &MachineConfig,
     env: &dyn Env,
 ) -> Step {
@@ -20,15 +21,22 @@ pub(super) fn start(
     if username.is_empty() {
         return Step::failed(AuthError::invalid_input("The username is empty."));
     }
-    let needs_password = matches!(
-        options.auth_flow,
-        AuthFlow::UserSrp
-            | AuthFlow::UserPassword
-            | AuthFlow::CustomWithSrp
-            | AuthFlow::UserAuth {
-                preferred_first_factor: Some(AuthFactor::Password | AuthFactor::PasswordSrp)
-            }
-    );
+    let after_sign_up = sign_up_session.is_some();
+    if after_sign_up && !matches!(options.auth_flow, AuthFlow::UserAuth { .. }) {
+        return Step::failed(AuthError::invalid_input(
+            "Signing in with the sign-up session needs the USER_AUTH flow.",
+        ));
+    }
+    let needs_password = !after_sign_up
+        && matches!(
+            options.auth_flow,
+            AuthFlow::UserSrp
+                | AuthFlow::UserPassword
+                | AuthFlow::CustomWithSrp
+                | AuthFlow::UserAuth {
+                    preferred_first_factor: Some(AuthFactor::Password | AuthFactor::PasswordSrp)
+                }
+        );
     let password = password.filter(|p| !p.is_empty());
     if needs_password && password.is_none() {
         return Step::failed(AuthError::invalid_input(
@@ -96,6 +104,7 @@ pub(super) fn start(
         client_id: config.client_id.clone(),
         auth_parameters: params,
         client_metadata: client_metadata.clone(),
+        session: sign_up_session,
     };
     let ctx = FlowContext {
         username,

@@ -261,6 +261,11 @@ final class Emulator: Sendable {
         _ = try await hook("POST", "/_emulator/faults", body)
     }
 
+    /// Marks `username` as having registered a passkey: USER_AUTH then offers `WEB_AUTHN`.
+    func passkey(_ pool: Pool, _ username: String) async throws {
+        _ = try await hook("POST", "/_emulator/passkeys", ["userPoolId": pool.poolId, "username": username])
+    }
+
     // MARK: HTTP
 
     private func send(_ request: URLRequest) async throws -> (Data, Int) {

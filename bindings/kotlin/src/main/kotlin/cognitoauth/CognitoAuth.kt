@@ -81,6 +81,7 @@ object CognitoAuth {
         private var clientSecret: String? = null
         private var deviceName: String? = null
         private var refreshMarginSeconds: ULong? = null
+        private var allowInsecureHttp = false
         private var store: SecretStore? = null
         private var keystoreDirectory: File? = null
         private val listeners = mutableListOf<AuthEventListener>()
@@ -99,6 +100,13 @@ object CognitoAuth {
 
         /** Refresh tokens this many seconds before they expire (default 300). */
         fun refreshMarginSeconds(seconds: Long) = apply { refreshMarginSeconds = seconds.toULong() }
+
+        /**
+         * Allows a plain `http://` [endpointUrl] on another machine (a test server). Off by
+         * default: without TLS, passwords and tokens can be read on the way; `http://` to this
+         * machine (the local emulator) needs no opt-in.
+         */
+        fun allowInsecureHttp(allow: Boolean) = apply { allowInsecureHttp = allow }
 
         /** Keeps tokens and device secrets in [store] instead of the Android Keystore. */
         fun store(store: SecretStore) = apply { this.store = store }
@@ -123,6 +131,7 @@ object CognitoAuth {
                 clientId = clientId,
                 clientSecret = clientSecret,
                 deviceName = deviceName,
+                allowInsecureHttp = allowInsecureHttp,
             )
             val config = refreshMarginSeconds?.let { defaults.copy(refreshMarginSeconds = it) } ?: defaults
             val own = store

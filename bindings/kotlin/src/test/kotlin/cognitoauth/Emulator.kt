@@ -137,6 +137,17 @@ object Emulator {
     fun lastCode(pool: Pool, username: String): String =
         messages(pool, username).lastOrNull()?.getString("code") ?: error("no code sent to $username")
 
+    /** Marks [username] as having registered a passkey: USER_AUTH then offers `WEB_AUTHN`. */
+    fun passkey(pool: Pool, username: String) {
+        val body = JSONObject().put("userPoolId", pool.poolId).put("username", username)
+        val request = HttpRequest.newBuilder(URI.create("$endpoint/_emulator/passkeys"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+            .build()
+        val response = http.send(request, HttpResponse.BodyHandlers.ofString())
+        check(response.statusCode() == 200) { "passkey hook failed: ${response.body()}" }
+    }
+
     /** An [AuthClient] for [pool] over the emulator, with [store]. */
     fun client(pool: Pool, store: cognitoauth.ffi.SecretStore = InMemorySecretStore()): AuthClient =
         CognitoAuth.builder(pool.poolId, pool.clientId)
