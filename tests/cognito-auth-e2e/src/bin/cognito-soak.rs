@@ -366,10 +366,13 @@ async fn iteration(
         .remember_device()
         .await
         .map_err(|e| fail("remember device", e.to_string()))?;
-    client
+    let signed_out = client
         .sign_out(false)
         .await
         .map_err(|e| fail("sign-out", e.to_string()))?;
+    if !signed_out.is_complete() {
+        return Err(fail("sign-out", format!("not revoked: {signed_out:?}")));
+    }
 
     let again = client
         .sign_in(username, Some(PASSWORD), SignInOptions::default())
@@ -400,10 +403,13 @@ async fn iteration(
         .forget_device(None)
         .await
         .map_err(|e| fail("forget device", e.to_string()))?;
-    client
+    let signed_out = client
         .sign_out(false)
         .await
         .map_err(|e| fail("sign-out", e.to_string()))?;
+    if !signed_out.is_complete() {
+        return Err(fail("sign-out", format!("not revoked: {signed_out:?}")));
+    }
     Ok(9)
 }
 
