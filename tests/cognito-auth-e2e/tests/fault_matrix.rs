@@ -491,7 +491,7 @@ async fn scenario(call: Call, failure: Failure) {
             };
             assert_eq!(
                 s.listed_devices().await,
-                [device_key.clone()],
+                std::slice::from_ref(device_key),
                 "{label}: one device, this one"
             );
             // Its secret works: no SMS at the next sign-in.

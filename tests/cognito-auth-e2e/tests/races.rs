@@ -29,18 +29,7 @@ async fn pool(emu: &Emu, devices: DeviceMode) -> Pool {
 }
 
 async fn sign_in(emu: &Emu, pool: &Pool, client: &AuthClient) {
-    let first = client
-        .sign_in(USER, Some(PASSWORD), SignInOptions::default())
-        .await
-        .expect("sign in");
-    if !first.is_signed_in {
-        let code = emu.last_code(pool, USER).await;
-        let done = client
-            .confirm_sign_in(&code, ConfirmSignInOptions::default())
-            .await
-            .expect("code");
-        assert!(done.is_signed_in);
-    }
+    emu.sign_in_answering_sms(pool, client, USER).await;
 }
 
 /// Every record reads back, and the current user goes with its tokens.
