@@ -73,23 +73,9 @@ pub enum AdminErrorKind {
     InvalidInput,
 }
 
-/// An error as the JSON encoding writes it (the core's `ErrorReport` shape).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AdminErrorReport {
-    /// The kind.
-    pub kind: AdminErrorKind,
-    /// The Cognito exception by kind, for service errors.
-    pub exception: Option<CognitoException>,
-    /// Cognito's name of the exception, for service errors.
-    pub exception_name: Option<String>,
-    /// What happened and what to do.
-    pub message: String,
-    /// Cognito's own message, for service errors.
-    pub service_message: Option<String>,
-    /// Whether the same call may succeed later.
-    pub retryable: bool,
-}
+/// An error as the JSON encoding writes it: the core's `ErrorReport` shape, with the admin
+/// kinds.
+pub type AdminErrorReport = cognito_auth_core::ErrorReport<AdminErrorKind>;
 
 impl AdminError {
     /// A service error as Cognito named it.

@@ -10,7 +10,9 @@
 /// ```
 library;
 
-export 'src/cognito_auth.dart' show CognitoAuth, CognitoAuthConfig;
+export 'src/cognito_auth.dart' show CognitoAuth;
+export 'src/config.dart' show CognitoAuthConfig;
 export 'src/exceptions.dart';
 export 'src/secret_store.dart' show SecretStore, InMemorySecretStore;
+export 'src/sign_in_steps.dart';
 export 'src/types.dart';

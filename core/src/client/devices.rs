@@ -310,7 +310,10 @@ impl AuthClient {
 
     /// Forgets a device. With `None`, this device: Cognito stops tracking it and its secret is
     /// deleted here (its status becomes [`DeviceStatus::Forgotten`]), so the next sign-in asks
-    /// for MFA again and Cognito issues a new device.
+    /// for MFA again and Cognito issues a new device. Cognito also ends the refresh token of a
+    /// session bound to the forgotten device: this device's session lasts until its tokens
+    /// expire, then the user signs in again. A device Cognito already forgot (an earlier call
+    /// whose answer was lost) is forgotten here without an error.
     pub async fn forget_device(&self, device_id: Option<&str>) -> Result<(), AuthError> {
         let username = self.current_username()?.ok_or(AuthError::SignedOut)?;
         let current = self.usable_device(&username)?;

@@ -113,12 +113,13 @@ pub enum ErrorKind {
 }
 
 /// An error as the JSON encoding writes it: `{"kind", "exception", "exceptionName", "message",
-/// "serviceMessage", "retryable"}` (see `bindings/JSON.md`).
+/// "serviceMessage", "retryable"}` (see `bindings/JSON.md`). The one definition of that shape:
+/// crates with kinds of their own (the admin toolkit's `CREDENTIALS`) use it with their kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ErrorReport {
+pub struct ErrorReport<Kind = ErrorKind> {
     /// The kind.
-    pub kind: ErrorKind,
+    pub kind: Kind,
     /// The Cognito exception by kind, for service errors.
     pub exception: Option<CognitoException>,
     /// Cognito's name of the exception, for service errors.

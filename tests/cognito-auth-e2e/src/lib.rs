@@ -8,7 +8,10 @@ use std::sync::{Arc, Mutex};
 
 use cognito_auth_core::api::http::HttpCognitoApi;
 use cognito_auth_core::api::{ApiFuture, CognitoApi};
-use cognito_auth_core::{AuthClient, AuthConfig, Clock, Endpoint, InMemoryStore, SecretStore};
+use cognito_auth_core::{
+    AuthClient, AuthConfig, Clock, ConfirmSignInOptions, Endpoint, InMemoryStore, SecretStore,
+    SignInOptions, SignInResult,
+};
 use cognito_emulator::{client, start, EmulatorConfig, RunningEmulator};
 use serde_json::{json, Value};
 
@@ -369,6 +372,30 @@ impl Emu {
         config.client_secret = pool.client_secret.clone();
         config.device_name = Some("e2e test device".into());
         AuthClient::with_api(config, Arc::new(http), store, self.clock.clone())
+    }
+
+    /// Signs `username` in with [`PASSWORD`], answering an SMS code from the outbox if one is
+    /// asked; panics on any error.
+    pub async fn sign_in_answering_sms(
+        &self,
+        pool: &Pool,
+        client: &AuthClient,
+        username: &str,
+    ) -> SignInResult {
+        let first = client
+            .sign_in(username, Some(PASSWORD), SignInOptions::default())
+            .await
+            .expect("sign in");
+        if first.is_signed_in {
+            return first;
+        }
+        let code = self.last_code(pool, username).await;
+        let done = client
+            .confirm_sign_in(&code, ConfirmSignInOptions::default())
+            .await
+            .expect("code");
+        assert!(done.is_signed_in, "{done:?}");
+        done
     }
 
     /// A TOTP code for `secret` at the emulator's current time.

@@ -52,22 +52,8 @@ async fn sms_pool(emu: &Emu, devices: DeviceMode) -> Pool {
     pool
 }
 
-/// Signs in, answering the SMS code if asked.
 async fn sign_in(emu: &Emu, pool: &Pool, client: &AuthClient) -> SignInResult {
-    let first = client
-        .sign_in(USER, Some(PASSWORD), SignInOptions::default())
-        .await
-        .expect("sign in");
-    if first.is_signed_in {
-        return first;
-    }
-    let code = emu.last_code(pool, USER).await;
-    let done = client
-        .confirm_sign_in(&code, ConfirmSignInOptions::default())
-        .await
-        .expect("code");
-    assert!(done.is_signed_in, "{done:?}");
-    done
+    emu.sign_in_answering_sms(pool, client, USER).await
 }
 
 fn tokens_key(store: &InMemoryStore) -> Option<String> {
