@@ -33,6 +33,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/_emulator/custom-auth", any(hooks::custom_auth))
         .route("/_emulator/calls", any(hooks::calls))
         .route("/_emulator/passkeys", any(hooks::passkeys))
+        .route("/_emulator/secrets", any(hooks::secrets))
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
@@ -79,8 +80,11 @@ async fn api(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    match handle(app, peer.ip(), method, headers, body).await {
-        Ok(v) => json_response(StatusCode::OK, &v, "application/x-amz-json-1.1"),
+    match handle(app.clone(), peer.ip(), method, headers, body).await {
+        Ok(v) => {
+            app.record_secrets(&v);
+            json_response(StatusCode::OK, &v, "application/x-amz-json-1.1")
+        }
         Err(e) => error_response(&e),
     }
 }
@@ -114,6 +118,7 @@ async fn handle(
     if !value.is_object() {
         return Err(serialization("Request body must be a JSON object"));
     }
+    app.record_secrets(&value);
     hooks::apply_fault(&app, &op).await?;
     let permit = app.workers.clone().acquire_owned().await;
     let task = tokio::task::spawn_blocking(move || {
