@@ -233,7 +233,8 @@ pub(crate) fn read_json<T: for<'de> Deserialize<'de>>(
             let text = Zeroizing::new(text);
             serde_json::from_str(&text).map(Some).map_err(|e| {
                 AuthError::from(StoreError::unreadable(format!(
-                    "a stored record is not in the expected format ({e})"
+                    "a stored record is not in the expected format ({})",
+                    crate::error::describe_json_error(&e)
                 )))
             })
         }

@@ -75,6 +75,10 @@ pub(crate) fn parse_response<Resp: DeserializeOwned>(
     operation: &'static str,
     value: Value,
 ) -> Result<Resp, ApiError> {
-    serde_json::from_value(value)
-        .map_err(|e| ApiError::InvalidResponse(format!("unexpected {operation} response: {e}")))
+    serde_json::from_value(value).map_err(|e| {
+        ApiError::InvalidResponse(format!(
+            "unexpected {operation} response: {}",
+            crate::error::describe_json_error(&e)
+        ))
+    })
 }

@@ -280,6 +280,31 @@ impl From<SrpError> for AuthError {
     }
 }
 
+/// What is wrong with a JSON text (a stored record, Cognito's answer), for an error message,
+/// without quoting it: serde_json's own messages repeat the offending value (`invalid type:
+/// string "eyJ…", expected u64`), which may be a token or a device secret. Missing and unknown
+/// fields keep serde_json's message (it names only the field).
+pub(crate) fn describe_json_error(error: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let message = error.to_string();
+    let what = match error.classify() {
+        Category::Data
+            if message.starts_with("missing field") || message.starts_with("unknown field") =>
+        {
+            return message;
+        }
+        Category::Data => "a value has the wrong type",
+        Category::Syntax => "not valid JSON",
+        Category::Eof => "cut short",
+        Category::Io => "unreadable",
+    };
+    if error.line() == 0 {
+        what.to_owned()
+    } else {
+        format!("{what} at line {} column {}", error.line(), error.column())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -323,5 +348,43 @@ mod tests {
         assert_eq!(json["kind"], "TIMEOUT");
         assert_eq!(json["retryable"], true);
         assert_eq!(json["exceptionName"], serde_json::Value::Null);
+    }
+
+    #[test]
+    fn json_errors_never_quote_the_value() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Record {
+            expires_at: u64,
+            kind: Kind,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        enum Kind {
+            A,
+        }
+        let secret = "eyJ-a-token-in-the-wrong-place";
+        for (text, quoted) in [
+            (
+                format!(r#"{{"expires_at": "{secret}", "kind": "A"}}"#),
+                true,
+            ),
+            (format!(r#"{{"expires_at": 1, "kind": "{secret}"}}"#), true),
+            (
+                format!(r#"{{"expires_at": 1, "kind": "A", "{secret}"#),
+                false,
+            ),
+            (secret.to_owned(), false),
+        ] {
+            let error = serde_json::from_str::<Record>(&text).unwrap_err();
+            assert_eq!(error.to_string().contains(secret), quoted, "{error}");
+            let described = describe_json_error(&error);
+            assert!(!described.contains(secret), "{described}");
+            assert!(described.contains("line 1"), "{described}");
+        }
+        let value = serde_json::json!({ "expires_at": secret, "kind": "A" });
+        let error = serde_json::from_value::<Record>(value).unwrap_err();
+        assert_eq!(describe_json_error(&error), "a value has the wrong type");
+        let missing = serde_json::from_str::<Record>(r#"{"kind": "A"}"#).unwrap_err();
+        assert!(describe_json_error(&missing).starts_with("missing field `expires_at`"));
     }
 }

@@ -1,6 +1,12 @@
 //! Test support for driving [`cognito_auth_core::AuthClient`] against a real, in-process
 //! [`cognito_emulator`] over HTTP: pools with MFA and device modes, users, the outbox, the clock
 //! and fault hooks, and a [`CountingApi`] that counts calls per operation.
+//!
+//! Every test binary that starts an [`Emu`] runs the secret-leak scan ([`leak_scan`]): its log
+//! lines at TRACE level are searched for every password, code, token, TOTP secret, client
+//! secret and device secret its tests used.
+
+pub mod leak_scan;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -82,7 +88,9 @@ impl Default for PoolSpec {
     }
 }
 
-/// A running emulator and the client clock kept in step with it.
+/// A running emulator and the client clock kept in step with it. Dropping it registers the
+/// secrets that crossed its API and runs the leak scan ([`leak_scan::check`]): a secret in a log
+/// line or printed form fails the test.
 pub struct Emu {
     pub emulator: RunningEmulator,
     pub endpoint: String,
@@ -96,6 +104,7 @@ impl Emu {
     }
 
     pub async fn start_with(config: EmulatorConfig) -> Emu {
+        leak_scan::install();
         let emulator = start(config).await.expect("the emulator starts");
         let endpoint = emulator.endpoint().to_owned();
         Emu {
@@ -371,6 +380,7 @@ impl Emu {
         );
         config.client_secret = pool.client_secret.clone();
         config.device_name = Some("e2e test device".into());
+        let store = Arc::new(leak_scan::ScanningStore(store));
         AuthClient::with_api(config, Arc::new(http), store, self.clock.clone())
     }
 
@@ -418,6 +428,7 @@ impl Emu {
         );
         config.client_secret = pool.client_secret.clone();
         config.device_name = Some("e2e test device".into());
+        let store = Arc::new(leak_scan::ScanningStore(store));
         let client = AuthClient::with_api(config, api.clone(), store, self.clock.clone());
         (client, api)
     }
@@ -427,6 +438,27 @@ impl Emu {
         let store = Arc::new(InMemoryStore::new());
         let (client, api) = self.client(pool, store.clone());
         (client, api, store)
+    }
+}
+
+impl Emu {
+    /// Registers the secrets that crossed this emulator's API so far and runs the leak scan
+    /// ([`leak_scan::check`]).
+    pub fn leak_scan(&self) -> Result<leak_scan::Totals, String> {
+        for secret in self.emulator.secrets() {
+            leak_scan::secret(&secret);
+        }
+        leak_scan::check()
+    }
+}
+
+impl Drop for Emu {
+    fn drop(&mut self) {
+        if let Err(report) = self.leak_scan() {
+            if !std::thread::panicking() {
+                panic!("{report}");
+            }
+        }
     }
 }
 

@@ -1,5 +1,5 @@
 //! Test hooks under `/_emulator/`: outbox, clock, fault injection, call log, custom auth,
-//! passkeys, health.
+//! passkeys, the secrets seen, health.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -376,6 +376,20 @@ pub async fn calls(
             ok(json!({ "calls": &*calls }))
         }
     }
+}
+
+/// The secrets that crossed the Cognito API (see [`crate::secrets`]): `GET /_emulator/secrets`
+/// → `{"secrets": [...], "truncated": false}`; `DELETE` forgets them and answers as `GET` would
+/// afterwards.
+pub async fn secrets(State(app): State<Arc<App>>, method: Method) -> Response {
+    if method != Method::GET && method != Method::DELETE {
+        return error_response(&invalid_parameter("Use GET or DELETE"));
+    }
+    let mut seen = app.secrets.lock().unwrap_or_else(|e| e.into_inner());
+    if method == Method::DELETE {
+        seen.clear();
+    }
+    ok(json!({ "secrets": seen.values(), "truncated": seen.truncated() }))
 }
 
 /// Applies an injected fault to a call of `op`, if one is armed: waits, fails, or says which

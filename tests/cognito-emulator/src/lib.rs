@@ -24,6 +24,7 @@ mod lockout;
 mod ops;
 mod persist;
 pub mod protocol;
+pub mod secrets;
 mod server;
 mod state;
 pub mod tokens;
@@ -97,6 +98,7 @@ impl std::fmt::Debug for EmulatorConfig {
 
 /// A running emulator. Dropping it stops the server too.
 pub struct RunningEmulator {
+    app: Arc<ops::App>,
     addr: SocketAddr,
     endpoint: String,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
@@ -112,6 +114,16 @@ impl RunningEmulator {
     /// The bound socket address.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The secrets that crossed its Cognito API so far (see [`secrets`]), as
+    /// `GET /_emulator/secrets` lists them.
+    pub fn secrets(&self) -> Vec<String> {
+        self.app
+            .secrets
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
     }
 
     /// Stops the server and waits for it to finish.
@@ -270,7 +282,7 @@ async fn start_quietly(config: EmulatorConfig) -> std::io::Result<RunningEmulato
         app.persist(&st);
     }
     let app = Arc::new(app);
-    let router = server::router(app);
+    let router = server::router(app.clone());
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let service = router.into_make_service_with_connect_info::<SocketAddr>();
@@ -282,6 +294,7 @@ async fn start_quietly(config: EmulatorConfig) -> std::io::Result<RunningEmulato
         }
     });
     Ok(RunningEmulator {
+        app,
         addr,
         endpoint,
         stop: Some(stop_tx),

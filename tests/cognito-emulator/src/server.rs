@@ -34,6 +34,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/_emulator/custom-auth", any(hooks::custom_auth))
         .route("/_emulator/calls", any(hooks::calls))
         .route("/_emulator/passkeys", any(hooks::passkeys))
+        .route("/_emulator/secrets", any(hooks::secrets))
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
@@ -80,8 +81,11 @@ async fn api(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    match handle(app, peer.ip(), method, headers, body).await {
-        Ok(Reply::Json(v)) => json_response(StatusCode::OK, &v, "application/x-amz-json-1.1"),
+    match handle(app.clone(), peer.ip(), method, headers, body).await {
+        Ok(Reply::Json(v)) => {
+            app.record_secrets(&v);
+            json_response(StatusCode::OK, &v, "application/x-amz-json-1.1")
+        }
         Ok(Reply::Raw(text)) => {
             let mut resp = Response::new(Body::from(text));
             resp.headers_mut().insert(
@@ -129,6 +133,7 @@ async fn handle(
     if !value.is_object() {
         return Err(serialization("Request body must be a JSON object"));
     }
+    app.record_secrets(&value);
     let broken = hooks::apply_fault(&app, &op).await?;
     if broken == Some(BrokenResponse::Malformed) {
         return Ok(Reply::Raw(
@@ -136,9 +141,10 @@ async fn handle(
         ));
     }
     let permit = app.workers.clone().acquire_owned().await;
+    let worker_app = app.clone();
     let task = tokio::task::spawn_blocking(move || {
         let _permit = permit;
-        ops::dispatch(&app, &op, &value, peer)
+        ops::dispatch(&worker_app, &op, &value, peer)
     });
     let value = match task.await {
         Ok(result) => result?,
@@ -151,7 +157,9 @@ async fn handle(
         }
     };
     if broken == Some(BrokenResponse::Truncated) {
-        // The call ran; its answer is cut in the middle (on a character boundary).
+        // The call ran; its answer is cut in the middle (on a character boundary). Its secrets
+        // count as sent (the leak scan looks for them too).
+        app.record_secrets(&value);
         let text = value.to_string();
         let mut half = text.len() / 2;
         while !text.is_char_boundary(half) {

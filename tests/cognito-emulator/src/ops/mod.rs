@@ -40,6 +40,8 @@ pub struct App {
     /// The call log: requests received per operation name since start (or the last reset),
     /// for `/_emulator/calls`. Per process; never persisted.
     pub(crate) calls: Mutex<BTreeMap<String, u64>>,
+    /// The secrets that crossed the API, for `/_emulator/secrets`. Per process; never persisted.
+    pub(crate) secrets: Mutex<crate::secrets::Seen>,
 }
 
 impl App {
@@ -64,7 +66,16 @@ impl App {
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             )),
             calls: Mutex::new(BTreeMap::new()),
+            secrets: Mutex::new(crate::secrets::Seen::default()),
         }
+    }
+
+    /// Keeps the secrets in a request or response body (see [`crate::secrets`]).
+    pub(crate) fn record_secrets(&self, body: &Value) {
+        self.secrets
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .record(body);
     }
 
     /// Counts one request of `operation` in the call log.
