@@ -15,6 +15,7 @@ class InMemorySecretStore : SecretStore {
     override fun get(key: String): String? = values[key]
 
     override fun set(key: String, value: String) {
+        LeakScan.secretsInRecord(value) // device secrets and tokens: never in a log or printed form
         values[key] = value
     }
 
