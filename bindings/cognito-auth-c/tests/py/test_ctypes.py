@@ -87,6 +87,8 @@ class Library:
 
         self.pending: dict[int, tuple[threading.Event, list]] = {}
         self.called: set[str] = set()  # the operations this run started
+        # Every string the library handed back: results, errors and events (the leak scan).
+        self.returned: list[str] = []
         self.next_id = 1
         self.lock = threading.Lock()
         self.completion = COMPLETION(self._on_complete)  # kept alive for the library's lifetime
@@ -97,6 +99,8 @@ class Library:
             return None
         text = C.string_at(ptr).decode("utf-8")
         self.lib.cognito_string_free(ptr)
+        with self.lock:
+            self.returned.append(text)  # for the secret-leak scan
         return text
 
     def _on_complete(self, user_data, code, json_ptr):
@@ -130,7 +134,10 @@ class Library:
 class PyStore:
     """A secret store in Python whose callbacks complete later, from another thread."""
 
+    instances: list["PyStore"] = []  # every store of the run (their device secrets: the leak scan)
+
     def __init__(self, lib: Library, fail_writes: bool = False):
+        PyStore.instances.append(self)
         self.lib = lib
         self.values: dict[str, str] = {}
         self.fail_writes = fail_writes
@@ -582,6 +589,86 @@ class Suite:
         lib.lib.cognito_client_free(c)
 
 
+def contains_secret(text: str, secret: str) -> bool:
+    """Whether `text` holds `secret`: anywhere, or for an all-digit secret (a code) as a whole
+    number (so timestamps and counters cannot pass for a code)."""
+    if not secret.isdigit():
+        return secret in text
+    return re.search(rf"(?<![0-9]){re.escape(secret)}(?![0-9])", text) is not None
+
+
+def stored_secrets(value) -> set[str]:
+    """The secret fields (device_secret, tokens, ...) of a record the core stored."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for key, field in value.items():
+            name = key.replace("_", "").lower()
+            if isinstance(field, str) and field and name.endswith(("password", "code", "token", "secret")):
+                found.add(field)
+            else:
+                found |= stored_secrets(field)
+    elif isinstance(value, list):
+        for item in value:
+            found |= stored_secrets(item)
+    return found
+
+
+# The fields whose purpose is to hand a secret to the app (the Dart package's toString redacts
+# them): fetch_auth_session's tokens, set_up_totp's shared secret. Everything else is scanned.
+DELIVERED = {"accessToken", "idToken", "refreshToken", "sharedSecret"}
+
+
+def without_delivered(value):
+    """`value` with the DELIVERED fields' values replaced by a placeholder."""
+    if isinstance(value, dict):
+        return {k: "<delivered>" if k in DELIVERED and isinstance(v, str) else without_delivered(v)
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [without_delivered(v) for v in value]
+    return value
+
+
+def scanned_form(text: str) -> str:
+    try:
+        return json.dumps(without_delivered(json.loads(text)))
+    except ValueError:
+        return text
+
+
+def leak_scan(suite: Suite, min_length: int = 6):
+    """The secret-leak scan: every string the library returned (results, errors, events) searched
+    for every secret that crossed the emulator (GET /_emulator/secrets) and every secret the
+    stores hold, except in the fields that deliver a secret to the app (DELIVERED). The C ABI
+    forwards no log records (no tracing subscriber in the library)."""
+    with urllib.request.urlopen(suite.emu.url + "/_emulator/secrets", timeout=10) as resp:
+        answer = json.loads(resp.read())
+    secrets = set(answer["secrets"])
+    device_secrets: set[str] = set()
+    for store in PyStore.instances:
+        for value in list(store.values.values()):
+            try:
+                record = json.loads(value)
+            except ValueError:
+                continue
+            found = stored_secrets(record)
+            secrets |= found
+            if isinstance(record, dict) and isinstance(record.get("device_secret"), str):
+                device_secrets.add(record["device_secret"])
+    searched = [s for s in secrets if len(s) >= min_length]
+    texts = [scanned_form(text) for text in suite.lib.returned]
+    hits = [(len(secret), text[:40]) for text in texts for secret in searched if contains_secret(text, secret)]
+    totals = (f"{len(texts)} returned strings (results, errors, events), {len(searched)} secrets "
+              f"({len(secrets) - len(searched)} shorter than {min_length} not searched), {len(hits)} hits")
+    print(f"leak-scan: c/ctypes: {totals}", flush=True)
+    suite.check(not answer["truncated"], "leak scan: the emulator kept every secret")
+    suite.check(PASSWORD in secrets and device_secrets and len(texts) > 50,
+                "leak scan: passwords, device secrets and the run's output are searched",
+                (len(device_secrets), len(texts)))
+    suite.check(contains_secret("code 123456.", "123456") and not contains_secret("t=1123456", "123456"),
+                "leak scan: a code matches as a whole number only")
+    suite.check(not hits, "leak scan: no secret in any result, error or event", hits[:5])
+
+
 def main():
     if len(sys.argv) != 3:
         print(__doc__)
@@ -591,6 +678,7 @@ def main():
         suite.run()
     except Exception as e:  # a crash of the suite is a failure, reported like the others
         suite.check(False, "suite ran to the end", repr(e))
+    leak_scan(suite)
     print(f"py-ctypes: {suite.passed} passed, {suite.failed} failed", flush=True)
     sys.exit(1 if suite.failed else 0)
 
