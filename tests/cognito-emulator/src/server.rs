@@ -30,11 +30,29 @@ pub fn router(app: Arc<App>) -> Router {
             "/_emulator/clock",
             get(hooks::clock_get).post(hooks::clock_post),
         )
-        .route("/_emulator/faults", any(hooks::faults))
-        .route("/_emulator/custom-auth", any(hooks::custom_auth))
-        .route("/_emulator/calls", any(hooks::calls))
-        .route("/_emulator/passkeys", any(hooks::passkeys))
-        .route("/_emulator/secrets", any(hooks::secrets))
+        // Only the methods each hook documents; any other gets 405 (found by fuzzing: a
+        // `PNST /_emulator/faults` armed a fault as a POST would).
+        .route(
+            "/_emulator/faults",
+            get(hooks::faults).post(hooks::faults).delete(hooks::faults),
+        )
+        .route(
+            "/_emulator/custom-auth",
+            get(hooks::custom_auth)
+                .post(hooks::custom_auth)
+                .delete(hooks::custom_auth),
+        )
+        .route("/_emulator/calls", get(hooks::calls).delete(hooks::calls))
+        .route(
+            "/_emulator/passkeys",
+            get(hooks::passkeys)
+                .post(hooks::passkeys)
+                .delete(hooks::passkeys),
+        )
+        .route(
+            "/_emulator/secrets",
+            get(hooks::secrets).delete(hooks::secrets),
+        )
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),

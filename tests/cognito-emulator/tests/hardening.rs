@@ -151,6 +151,35 @@ async fn hook_posts_must_be_json() {
     emu.shutdown().await;
 }
 
+/// Found by fuzzing (tests/fuzz, `emulator_requests`): a hook took any method but GET and
+/// DELETE for a POST, so `PNST /_emulator/faults` armed a fault. Each hook now answers only the
+/// methods it documents, and 405 to the others.
+#[tokio::test(flavor = "multi_thread")]
+async fn hooks_answer_only_their_methods() {
+    let emu = emulator().await;
+    let body = json!({"operation": "InitiateAuth", "error": "InternalErrorException"}).to_string();
+    for (method, path) in [
+        ("PNST", "/_emulator/faults"),
+        ("PUT", "/_emulator/faults"),
+        ("PATCH", "/_emulator/custom-auth"),
+        ("POST", "/_emulator/calls"),
+        ("PUT", "/_emulator/passkeys"),
+        ("POST", "/_emulator/secrets"),
+        ("DELETE", "/_emulator/clock"),
+    ] {
+        let head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json"
+        );
+        let (status, _) = raw(&emu, &head, &body).await;
+        assert_eq!(status, 405, "{method} {path}");
+    }
+    let r = cognito_emulator::client::request(emu.endpoint(), "GET", "/_emulator/faults", &[], b"")
+        .await
+        .unwrap();
+    assert_eq!(r.json(), json!([]), "no fault was armed");
+    emu.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn an_admin_token_guards_hooks_and_admin_operations() {
     let config = EmulatorConfig {
