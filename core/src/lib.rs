@@ -29,6 +29,9 @@ uniffi::setup_scaffolding!("cognito_auth_core");
 pub mod api;
 mod client;
 mod error;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod signin;
 pub mod srp;
 pub mod store;

@@ -64,14 +64,7 @@ fn clients() -> MutexGuard<'static, BTreeMap<u64, Entry>> {
 /// Creates a client from its configuration JSON (the core's `AuthConfig` encoding) and a store;
 /// returns its handle (never 0).
 pub fn create(config_json: &str, store: Arc<dyn SecretStore>) -> Result<u64, FfiError> {
-    let mut reader = serde_json::Deserializer::from_str(config_json);
-    let config: AuthConfig = serde_path_to_error::deserialize(&mut reader).map_err(|e| {
-        FfiError::invalid_json(format!(
-            "the configuration does not fit: {}: {}",
-            e.path(),
-            e.inner()
-        ))
-    })?;
+    let config = decode_config(config_json)?;
     let runtime = runtime::handle()?;
     let _context = runtime.enter(); // the HTTP transport may need the runtime's context
     let client = new_client(config, store)?;
@@ -86,6 +79,18 @@ pub fn create(config_json: &str, store: Arc<dyn SecretStore>) -> Result<u64, Ffi
         },
     );
     Ok(handle)
+}
+
+/// The configuration JSON as the core's `AuthConfig`; a mismatch names the field.
+pub fn decode_config(config_json: &str) -> Result<AuthConfig, FfiError> {
+    let mut reader = serde_json::Deserializer::from_str(config_json);
+    serde_path_to_error::deserialize(&mut reader).map_err(|e| {
+        FfiError::invalid_json(format!(
+            "the configuration does not fit: {}: {}",
+            e.path(),
+            e.inner()
+        ))
+    })
 }
 
 #[cfg(feature = "https")]

@@ -50,6 +50,10 @@ use error::FfiError;
 pub use operations::CognitoOperation;
 pub use store::CognitoSecretStore;
 
+/// How `cognito_client_new` reads its configuration JSON (for the fuzz targets in `tests/fuzz`).
+#[doc(hidden)]
+pub use clients::decode_config;
+
 /// The `status` of `cognito_store_complete` for a record that exists but can never be read (its
 /// key is gone, it was damaged): the operation fails with `LOCAL_STATE_UNREADABLE`, and
 /// `COGNITO_OPERATION_RESET_LOCAL_STATE` clears it. (`0` is success; any other status is a

@@ -18,7 +18,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use serde_json::Value;
 
-use super::{ApiError, ApiFuture, CognitoApi};
+use super::{decode_response, ApiError, ApiFuture, CognitoApi};
 use crate::Endpoint;
 
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
@@ -160,17 +160,7 @@ impl HttpCognitoApi {
             .await
             .map_err(|_| ApiError::Timeout)??;
 
-        let json: Option<Value> = if bytes.is_empty() {
-            Some(Value::Object(Default::default()))
-        } else {
-            serde_json::from_slice(&bytes).ok()
-        };
-        if status.is_success() {
-            return json.ok_or_else(|| {
-                ApiError::InvalidResponse(format!("{operation} answered with non-JSON"))
-            });
-        }
-        Err(service_error(status.as_u16(), header_code, json))
+        decode_response(operation, status.as_u16(), header_code.as_deref(), &bytes)
     }
 }
 
@@ -204,32 +194,6 @@ fn connector() -> HttpsConnector<HttpConnector> {
         .build()
 }
 
-/// The exception name from `__type` (`...#NotAuthorizedException`) or `x-amzn-ErrorType`
-/// (`NotAuthorizedException:http://...`).
-fn service_error(status: u16, header_code: Option<String>, json: Option<Value>) -> ApiError {
-    let field = |name: &str| {
-        json.as_ref()
-            .and_then(|v| v.get(name).or_else(|| v.get(name.to_ascii_lowercase())))
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-    };
-    let code = field("__type")
-        .map(|t| t.rsplit('#').next().unwrap_or_default().to_owned())
-        .or_else(|| header_code.map(|h| h.split(':').next().unwrap_or_default().to_owned()))
-        .filter(|c| !c.is_empty())
-        .unwrap_or_else(|| {
-            if status >= 500 {
-                "InternalErrorException".to_owned()
-            } else {
-                format!("HTTP{status}")
-            }
-        });
-    let message = field("message")
-        .or_else(|| field("Message"))
-        .unwrap_or_default();
-    ApiError::Service { code, message }
-}
-
 fn describe_network_error(error: &hyper_util::client::legacy::Error) -> String {
     use std::error::Error;
     let mut text = error.to_string();
@@ -245,29 +209,6 @@ fn describe_network_error(error: &hyper_util::client::legacy::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn exception_names_lose_their_namespace() {
-        let e = service_error(
-            400,
-            None,
-            Some(json!({"__type": "com.amazonaws.cognito#CodeMismatchException", "message": "m"})),
-        );
-        assert_eq!(
-            e,
-            ApiError::Service {
-                code: "CodeMismatchException".into(),
-                message: "m".into()
-            }
-        );
-        let e = service_error(400, Some("NotAuthorizedException:http://x/".into()), None);
-        assert_eq!(e.code(), Some("NotAuthorizedException"));
-        assert_eq!(
-            service_error(503, None, None).code(),
-            Some("InternalErrorException")
-        );
-    }
 
     #[test]
     fn endpoints_are_checked() {

@@ -71,6 +71,59 @@ pub(crate) async fn invoke<Req: Serialize, Resp: DeserializeOwned>(
     parse_response(operation, value)
 }
 
+/// Reads an HTTP answer of Cognito's JSON protocol: a 2xx status with a JSON body (an empty
+/// body is `{}`) is the response; any other status is an [`ApiError::Service`] named by
+/// `__type` (`com.amazonaws...#NotAuthorizedException`) or, failing that, by the
+/// `x-amzn-ErrorType` header (`error_type`, `NotAuthorizedException:http://...`).
+///
+/// Pure: what the HTTPS transport (`HttpCognitoApi`) does with the bytes it read, for custom
+/// transports too.
+/// Any body gives a value or an error, never a panic.
+pub fn decode_response(
+    operation: &str,
+    status: u16,
+    error_type: Option<&str>,
+    body: &[u8],
+) -> Result<Value, ApiError> {
+    let json: Option<Value> = if body.is_empty() {
+        Some(Value::Object(Default::default()))
+    } else {
+        serde_json::from_slice(body).ok()
+    };
+    if (200..300).contains(&status) {
+        return json.ok_or_else(|| {
+            ApiError::InvalidResponse(format!("{operation} answered with non-JSON"))
+        });
+    }
+    Err(service_error(status, error_type, json))
+}
+
+/// The exception name from `__type` (`...#NotAuthorizedException`) or `x-amzn-ErrorType`
+/// (`NotAuthorizedException:http://...`).
+fn service_error(status: u16, header_code: Option<&str>, json: Option<Value>) -> ApiError {
+    let field = |name: &str| {
+        json.as_ref()
+            .and_then(|v| v.get(name).or_else(|| v.get(name.to_ascii_lowercase())))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    let code = field("__type")
+        .map(|t| t.rsplit('#').next().unwrap_or_default().to_owned())
+        .or_else(|| header_code.map(|h| h.split(':').next().unwrap_or_default().to_owned()))
+        .filter(|c| !c.is_empty())
+        .unwrap_or_else(|| {
+            if status >= 500 {
+                "InternalErrorException".to_owned()
+            } else {
+                format!("HTTP{status}")
+            }
+        });
+    let message = field("message")
+        .or_else(|| field("Message"))
+        .unwrap_or_default();
+    ApiError::Service { code, message }
+}
+
 pub(crate) fn parse_response<Resp: DeserializeOwned>(
     operation: &'static str,
     value: Value,
@@ -81,4 +134,58 @@ pub(crate) fn parse_response<Resp: DeserializeOwned>(
             crate::error::describe_json_error(&e)
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn exception_names_lose_their_namespace() {
+        let e = service_error(
+            400,
+            None,
+            Some(json!({"__type": "com.amazonaws.cognito#CodeMismatchException", "message": "m"})),
+        );
+        assert_eq!(
+            e,
+            ApiError::Service {
+                code: "CodeMismatchException".into(),
+                message: "m".into()
+            }
+        );
+        let e = service_error(400, Some("NotAuthorizedException:http://x/"), None);
+        assert_eq!(e.code(), Some("NotAuthorizedException"));
+        assert_eq!(
+            service_error(503, None, None).code(),
+            Some("InternalErrorException")
+        );
+    }
+
+    #[test]
+    fn answers_are_values_or_typed_errors() {
+        assert_eq!(decode_response("GetUser", 200, None, b""), Ok(json!({})));
+        assert_eq!(
+            decode_response("GetUser", 200, None, br#"{"Username":"u"}"#),
+            Ok(json!({"Username": "u"}))
+        );
+        assert!(matches!(
+            decode_response("GetUser", 200, None, b"<html>"),
+            Err(ApiError::InvalidResponse(_))
+        ));
+        let e = decode_response(
+            "GetUser",
+            400,
+            Some("UserNotFoundException:http://internal"),
+            b"not json",
+        );
+        assert_eq!(e.unwrap_err().code(), Some("UserNotFoundException"));
+        assert_eq!(
+            decode_response("GetUser", 404, None, b"[]")
+                .unwrap_err()
+                .code(),
+            Some("HTTP404")
+        );
+    }
 }

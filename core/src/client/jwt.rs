@@ -7,17 +7,22 @@ use serde::Deserialize;
 
 /// The claims the client uses.
 #[derive(Deserialize, Default, Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Claims {
+pub struct Claims {
+    /// `sub`: the user's id.
     pub sub: Option<String>,
+    /// `username` (access tokens).
     pub username: Option<String>,
+    /// `cognito:username` (ID tokens).
     #[serde(rename = "cognito:username")]
     pub cognito_username: Option<String>,
+    /// `exp`: expiry, seconds since the epoch.
     pub exp: Option<u64>,
+    /// `device_key` (access tokens of a tracked device).
     pub device_key: Option<String>,
 }
 
 /// The claims of a JWT, or `None` if it is not a readable JWT.
-pub(crate) fn claims(token: &str) -> Option<Claims> {
+pub fn claims(token: &str) -> Option<Claims> {
     let payload = token.split('.').nth(1)?;
     let bytes = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
     serde_json::from_slice(&bytes).ok()

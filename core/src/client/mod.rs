@@ -4,7 +4,7 @@
 mod account;
 mod devices;
 mod events;
-mod jwt;
+pub(crate) mod jwt;
 mod mfa;
 mod session;
 mod signin;

@@ -274,7 +274,12 @@ impl AuthClient {
     }
 
     fn fresh(&self, tokens: &StoredTokens) -> bool {
-        self.clock.now_unix() + self.config.refresh_margin_seconds < tokens.expires_at
+        // Saturating: a margin as large as the configuration allows (up to u64::MAX) means
+        // "always refresh", never an overflow.
+        self.clock
+            .now_unix()
+            .saturating_add(self.config.refresh_margin_seconds)
+            < tokens.expires_at
     }
 
     /// Saves tokens after a sign-in or refresh; a refresh that returns no refresh token keeps

@@ -424,3 +424,42 @@ async fn auth_events_are_delivered() {
         "a removed listener hears nothing"
     );
 }
+
+/// Found by fuzzing the C ABI (tests/fuzz, `c_requests`): a configuration's
+/// `refreshMarginSeconds` may be any u64, and `now + margin` overflowed (a panic in debug
+/// builds; in release a wrapped sum called expired tokens fresh). The largest margin now means
+/// "always refresh".
+#[tokio::test]
+async fn the_largest_refresh_margin_refreshes_every_time() {
+    use cognito_auth_core::api::http::HttpCognitoApi;
+    use cognito_auth_core::{AuthClient, AuthConfig, Endpoint, InMemoryStore};
+    use cognito_auth_e2e::CountingApi;
+
+    let emu = Emu::start().await;
+    let pool = emu.pool(PoolSpec::default()).await;
+    emu.user(&pool, "uma", &[]).await;
+    let api = Arc::new(CountingApi::new(
+        HttpCognitoApi::with_endpoint(&emu.endpoint).unwrap(),
+    ));
+    let mut config = AuthConfig::new(
+        Endpoint::Url(emu.endpoint.clone()),
+        &pool.pool_id,
+        &pool.client_id,
+    );
+    config.refresh_margin_seconds = u64::MAX;
+    let client = AuthClient::with_api(
+        config,
+        api.clone(),
+        Arc::new(InMemoryStore::new()),
+        emu.clock.clone(),
+    );
+    client
+        .sign_in("uma", Some(PASSWORD), SignInOptions::default())
+        .await
+        .unwrap();
+    for refreshes in 1..=2 {
+        let session = client.fetch_auth_session(false).await.unwrap();
+        assert!(session.is_signed_in);
+        assert_eq!(api.count("GetTokensFromRefreshToken"), refreshes);
+    }
+}

@@ -68,7 +68,9 @@ fn clock_json(app: &App) -> Value {
     let st = app.lock();
     // offsetSeconds: emulator time minus system time (also while frozen).
     let offset = match st.clock_frozen_at {
-        Some(at) => at + st.clock_offset - system_now(),
+        Some(at) => at
+            .saturating_add(st.clock_offset)
+            .saturating_sub(system_now()),
         None => st.clock_offset,
     };
     json!({

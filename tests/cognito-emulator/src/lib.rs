@@ -145,6 +145,56 @@ impl Drop for RunningEmulator {
     }
 }
 
+/// The emulator without a socket: the router every request goes through, over a fresh state
+/// and the process's signing keys, for driving requests in the same process (the fuzz target in
+/// `tests/fuzz`). Not an API: use [`start`].
+#[doc(hidden)]
+pub struct InProcessEmulator {
+    app: Arc<ops::App>,
+}
+
+#[doc(hidden)]
+impl InProcessEmulator {
+    /// The address requests seem to come from.
+    pub const PEER: SocketAddr =
+        SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 40000);
+
+    /// An emulator with an empty state (`config.state_file` is ignored) whose endpoint is
+    /// `endpoint` (what `iss` and the JWKS address name).
+    pub fn new(config: &EmulatorConfig, endpoint: &str) -> std::io::Result<InProcessEmulator> {
+        let keys = process_keys().map_err(std::io::Error::other)?;
+        let app = ops::App::new(state::State::default(), keys, None, config);
+        let _ = app.endpoint.set(endpoint.to_owned());
+        Ok(InProcessEmulator { app: Arc::new(app) })
+    }
+
+    /// The emulator's router, with every request coming from [`InProcessEmulator::PEER`].
+    pub fn router(&self) -> axum::Router {
+        server::router(Arc::clone(&self.app)).layer(axum::extract::connect_info::MockConnectInfo(
+            InProcessEmulator::PEER,
+        ))
+    }
+
+    /// The state as a state file holds it.
+    pub fn save_state(&self) -> Vec<u8> {
+        serde_json::to_vec(&*self.app.lock()).unwrap_or_default()
+    }
+
+    /// Replaces the state with one saved by [`InProcessEmulator::save_state`]; armed faults and
+    /// the call log are cleared.
+    pub fn restore_state(&self, saved: &[u8]) -> std::io::Result<()> {
+        let restored: state::State = serde_json::from_slice(saved)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        *self.app.lock() = restored;
+        self.app
+            .calls
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+        Ok(())
+    }
+}
+
 /// One pair of RSA keys per process for emulators without a state file (key generation is
 /// slow).
 fn process_keys() -> Result<TokenKeys, String> {

@@ -80,7 +80,8 @@ impl State {
     /// The emulator clock in Unix seconds.
     pub fn now(&self) -> u64 {
         let sys = self.clock_frozen_at.unwrap_or_else(system_secs);
-        (sys + self.clock_offset).max(0) as u64
+        // Saturating: the clock hook moves the offset as far as an i64 goes.
+        sys.saturating_add(self.clock_offset).max(0) as u64
     }
 
     /// Stops (`true`) or restarts the emulator clock; time goes on from where it stood.

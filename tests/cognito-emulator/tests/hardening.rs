@@ -323,3 +323,36 @@ async fn lenient_device_sessions_are_announced_after_the_listening_line() {
         "{warning}"
     );
 }
+
+/// Found by fuzzing (tests/fuzz, `emulator_requests`): the clock hook accepts any i64 offset,
+/// and adding it to the system time overflowed (a panic in the handler: the connection dropped,
+/// and every later request that read the clock failed the same way). The clock now saturates.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_clock_hook_takes_any_offset() {
+    let emu = emulator().await;
+    let ep = emu.endpoint();
+    for body in [
+        json!({"advanceSeconds": i64::MAX}),
+        json!({"advanceSeconds": i64::MAX}),
+        json!({"freeze": true}),
+        json!({"advanceSeconds": i64::MIN}),
+        json!({"advanceSeconds": i64::MIN, "freeze": false}),
+    ] {
+        let r = cognito_emulator::client::request(
+            ep,
+            "POST",
+            "/_emulator/clock",
+            &[("content-type", "application/json")],
+            body.to_string().as_bytes(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status, 200, "{body}");
+        assert!(r.json()["now"].is_u64(), "{body}: {}", r.json());
+        // Operations that read the clock still answer as Cognito would.
+        let (status, v) = call(ep, "GetUser", json!({"AccessToken": "not-a-token"})).await;
+        assert_eq!(status, 400, "{body}: {v}");
+        assert_eq!(v["__type"], "NotAuthorizedException", "{body}: {v}");
+    }
+    emu.shutdown().await;
+}
