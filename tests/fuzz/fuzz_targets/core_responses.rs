@@ -57,9 +57,10 @@ const OPERATIONS: &[&str] = &[
     "confirm_sign_in e-mail",                                // G
     "sign_in CUSTOM_WITH_SRP",                               // H
     "reset_local_state",                                     // I
+    "delete_user_attributes",                                // J
 ];
 
-const LETTERS: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHI";
+const LETTERS: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJ";
 
 fn operation(byte: u8) -> usize {
     LETTERS
@@ -137,6 +138,7 @@ async fn run(client: &AuthClient, op: usize, password: &str) -> String {
             let options = SignUpOptions {
                 user_attributes: attributes,
                 client_metadata: HashMap::new(),
+                auto_sign_in: true,
             };
             out(client.sign_up("bob", password, options).await)
         }
@@ -166,7 +168,10 @@ async fn run(client: &AuthClient, op: usize, password: &str) -> String {
         33 => out(client
             .sign_in("alice", Some(password), flow(AuthFlow::CustomWithSrp))
             .await),
-        _ => out(client.reset_local_state().await),
+        34 => out(client.reset_local_state().await),
+        _ => out(client
+            .delete_user_attributes(&["nickname".to_owned()])
+            .await),
     }
 }
 
