@@ -75,7 +75,7 @@ async fn disabling_mfa_makes_the_next_sign_in_set_mfa_up_again_and_signs_out_eve
         .await
         .unwrap();
     assert!(is_totp_setup(&next.next_step), "{next:?}");
-    emu.emulator.shutdown().await;
+    drop(emu); // the secret-leak scan, then the emulator stops
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -150,7 +150,7 @@ async fn switching_to_sms_sets_the_phone_and_the_next_sign_in_asks_for_an_sms_co
         .await
         .unwrap();
     assert!(done.is_signed_in);
-    emu.emulator.shutdown().await;
+    drop(emu); // the secret-leak scan, then the emulator stops
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -190,7 +190,7 @@ async fn the_user_view_counts_devices_and_errors_are_typed() {
     assert_eq!(report["kind"], "SERVICE");
     assert_eq!(report["exception"], "USER_NOT_FOUND");
     assert_eq!(report["serviceMessage"], "User does not exist.");
-    emu.emulator.shutdown().await;
+    drop(emu); // the secret-leak scan, then the emulator stops
 
     // Nothing listens any more: a network error, retryable, on one line.
     let down = admin.show_user("uma").await.unwrap_err();
