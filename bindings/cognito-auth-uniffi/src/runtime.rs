@@ -154,6 +154,6 @@ mod tests {
         let error = AuthClient::new(config, Arc::new(MockStore::default()))
             .err()
             .expect("refused");
-        assert!(matches!(error, AuthError::Network { .. }), "{error:?}");
+        assert!(matches!(error, AuthError::InvalidInput { .. }), "{error:?}");
     }
 }
