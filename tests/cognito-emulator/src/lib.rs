@@ -17,7 +17,9 @@
 
 #![forbid(unsafe_code)]
 
+mod auth_session;
 pub mod client;
+mod faults;
 mod guard;
 mod hooks;
 mod lockout;
