@@ -10,9 +10,12 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-/// At most this many distinct values are kept (a long-running emulator must not grow without
-/// bound); later ones are dropped and the list says it was truncated.
-pub const MAX_SECRETS: usize = 200_000;
+/// At most this many distinct values are kept, later ones are dropped and the list says it was
+/// truncated. A token is ~1 KB, so this bounds the list at ~10 MB: a long-running emulator (a
+/// soak signs in thousands of times a minute) must not carry hundreds of megabytes for a test
+/// feature. A client suite's run sees a few hundred secrets; one that needs more can
+/// `DELETE /_emulator/secrets` between parts.
+pub const MAX_SECRETS: usize = 10_000;
 
 /// Whether a JSON field of this name holds a secret: Cognito's wire names (`PASSWORD`,
 /// `NEW_PASSWORD`, `Password`, `ProposedPassword`, `SMS_MFA_CODE`, `ConfirmationCode`, `Code`,
