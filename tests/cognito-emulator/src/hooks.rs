@@ -222,9 +222,6 @@ pub async fn custom_auth(
         }
         return ok(shown(pool_id, p.custom_auth.as_ref()));
     }
-    if method != Method::POST {
-        return error_response(&invalid_parameter("Use GET, POST or DELETE"));
-    }
     let result = (|| -> Result<(String, CustomAuthConfig), ApiError> {
         let v = hook_body(&body)?;
         let r = Req::new(&v)?;
@@ -284,9 +281,6 @@ pub async fn passkeys(
                 r.str("username")?.to_owned(),
                 id,
             ));
-        }
-        if method != Method::GET && method != Method::DELETE {
-            return Err(invalid_parameter("Use GET, POST or DELETE"));
         }
         let field = |k: &str| {
             q.get(k)
@@ -359,9 +353,6 @@ pub async fn calls(
     method: Method,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    if method != Method::GET && method != Method::DELETE {
-        return error_response(&invalid_parameter("Use GET or DELETE"));
-    }
     let mut calls = app.calls.lock().unwrap_or_else(|e| e.into_inner());
     match q.get("operation") {
         Some(op) => {
@@ -384,9 +375,6 @@ pub async fn calls(
 /// → `{"secrets": [...], "truncated": false}`; `DELETE` forgets them and answers as `GET` would
 /// afterwards.
 pub async fn secrets(State(app): State<Arc<App>>, method: Method) -> Response {
-    if method != Method::GET && method != Method::DELETE {
-        return error_response(&invalid_parameter("Use GET or DELETE"));
-    }
     let mut seen = app.secrets.lock().unwrap_or_else(|e| e.into_inner());
     if method == Method::DELETE {
         seen.clear();

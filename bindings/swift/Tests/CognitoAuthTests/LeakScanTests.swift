@@ -14,11 +14,12 @@ final class LeakScan: @unchecked Sendable {
         add("log record", "\(record.level) \(record.target): \(record.message)")
     }
 
-    /// The printed forms of `value` (of an error also its `localizedDescription`).
+    /// The printed forms of `value` (of an error also its `debugPrint` form and its
+    /// `localizedDescription`).
     func printed(_ value: Any) {
         add("printed form", String(describing: value))
         if let error = value as? Error {
-            add("printed form", "\(error)")
+            add("printed form", String(reflecting: error))
             add("printed form", error.localizedDescription)
         }
     }
